@@ -1,0 +1,6 @@
+// @bttn/shared: the protocol both the firmware and the relay compile. Espruino dialect only
+// (../shared/REFERENCE.md section 2): the firmware build's dialect gate checks it.
+export * from "./topics";
+export * from "./reasons";
+export * from "./messages";
+export { asciiJson, isInteger, isFiniteNumber } from "./check";
