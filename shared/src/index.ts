@@ -3,4 +3,5 @@
 export * from "./topics";
 export * from "./reasons";
 export * from "./messages";
+export * from "./device-file";
 export { asciiJson, isInteger, isFiniteNumber } from "./check";

@@ -1,0 +1,100 @@
+// Any external MQTT broker (mosquitto, EMQX, ...) by URL: the relay is then one client. A stable
+// client id with a persistent session means presses published while the relay restarts are kept
+// by the broker and delivered when it is back (the store de-duplicates any redelivery).
+import mqtt, { MqttClient } from "mqtt";
+import type { Bus } from "./bus";
+import type { Logger } from "../log";
+import { redactUrl } from "../redact";
+
+export interface ExternalOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  clientId: string;
+  prefix: string;
+  log: Logger;
+  /** PEM text of a CA for mqtts:// brokers with a private certificate. */
+  ca?: string;
+}
+
+export class ExternalBus implements Bus {
+  readonly mode = "external" as const;
+  private client!: MqttClient;
+
+  constructor(private readonly opts: ExternalOptions) {}
+
+  start(onMessage: (topic: string, payload: Buffer) => void): Promise<void> {
+    const { url, username, password, clientId, prefix, log } = this.opts;
+    return new Promise((resolve, reject) => {
+      const client = mqtt.connect(url, {
+        username,
+        password,
+        clientId,
+        clean: false,
+        protocolVersion: 4,
+        reconnectPeriod: 1000,
+        connectTimeout: 10_000,
+        keepalive: 30,
+        ca: this.opts.ca,
+      });
+      this.client = client;
+      let first = true;
+      client.on("connect", (connack) => {
+        // REFERENCE 6: mqtt.js has no option for it; without this every QoS 1 exchange waits on Nagle.
+        const stream = client.stream as unknown as { setNoDelay?: (v: boolean) => void };
+        if (stream && typeof stream.setNoDelay === "function") stream.setNoDelay(true);
+        log.info("connected to broker", { url: redactUrl(url), sessionPresent: connack.sessionPresent });
+        client.subscribe([prefix + "/+/event", prefix + "/+/status"], { qos: 1 }, (err, granted) => {
+          const refused = (granted ?? []).filter((g) => g.qos === 128);
+          if (err || refused.length) {
+            const msg = err ? err.message : "broker refused subscription to " + refused.map((g) => g.topic).join(", ");
+            log.error("subscribe failed", { error: msg });
+            if (first) {
+              first = false;
+              client.end(true);
+              reject(new Error(msg));
+            }
+            return;
+          }
+          if (first) {
+            first = false;
+            resolve();
+          }
+        });
+      });
+      client.on("message", (topic, payload) => onMessage(topic, payload));
+      client.on("error", (err) => {
+        log.error("broker error", { url: redactUrl(url), error: err.message });
+        // A refused login will not get better by retrying in a loop at start-up.
+        if (first) {
+          first = false;
+          client.end(true);
+          reject(err);
+        }
+      });
+      client.on("offline", () => log.warn("broker connection lost, reconnecting", { url: redactUrl(url) }));
+    });
+  }
+
+  publish(topic: string, payload: string, retain: boolean): void {
+    this.client.publish(topic, payload, { qos: 1, retain }, (err) => {
+      if (err) this.opts.log.error("mqtt publish failed", { topic, error: err.message });
+    });
+  }
+
+  connected(): boolean {
+    return !!this.client && this.client.connected;
+  }
+
+  info(): Record<string, unknown> {
+    return { url: redactUrl(this.opts.url) };
+  }
+
+  disconnectBttn(): void {
+    // The external broker owns device sessions and credentials.
+  }
+
+  async close(): Promise<void> {
+    if (this.client) await this.client.endAsync();
+  }
+}

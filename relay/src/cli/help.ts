@@ -1,0 +1,35 @@
+// The text of `bttn-relay --help`. Keep it true: a user on a Pi reads it first.
+export const HELP = `bttn-relay: turns bttn presses (MQTT) into webhooks (HTTP) and answers the button's LED.
+
+Usage:
+  bttn-relay [run] [options]          start the relay (the default command)
+  bttn-relay bttn add <id> [--name NAME] [--relay-host HOST] [--wifi-ssid SSID] [--wifi-password PW]
+                                      add a bttn; prints its secret and a device file for flash.sh
+  bttn-relay bttn list                list bttns
+  bttn-relay bttn remove <id>         remove a bttn (its history is kept)
+  bttn-relay bttn secret <id>         give a bttn a new secret (prints it)
+  bttn-relay action set <id> <event> --url URL [--method GET|POST|PUT|DELETE|PATCH]
+        [--format form|json] [--arg key=value ...] [--header Name=value ...] [--timeout MS]
+                                      set the HTTP action of a bttn added with the CLI
+  bttn-relay config check [FILE]      validate a config file and exit
+  bttn-relay --help | --version
+
+Options of run (each also as an environment variable):
+  --broker URL             use an external MQTT broker (mqtt://host:1883, mqtts://host:8883)
+                           instead of the embedded one                           BTTN_BROKER
+  --broker-username NAME   user name at the external broker                      BTTN_BROKER_USERNAME
+  --broker-password PW     password at the external broker                       BTTN_BROKER_PASSWORD
+  --mqtt-port N            embedded broker's port (default 1883)                 BTTN_MQTT_PORT
+  --http-port N            HTTP port for /healthz and the API (default 8080)     BTTN_HTTP_PORT
+  --host ADDR              listen on this address only (default: all)            BTTN_HOST
+  --data DIR               where the SQLite database lives (default ./data)      BTTN_DATA
+  --config FILE            config file, JSON or YAML (default: bttn-relay.json,
+                           bttn-relay.yaml or bttn-relay.yml in this directory)  BTTN_CONFIG
+  --log-level LEVEL        silent, error, warn, info (default) or debug          BTTN_LOG_LEVEL
+
+Options of bttn, action and config commands: --data DIR (as above).
+
+The database in --data is the one source of truth for bttns. The config file is applied to it at
+start-up: it owns the bttns it declares; bttns added with the CLI stay until removed.
+Events: pressed, pressed-long, pressed-double, heartbeat (and not-pressed).
+`;

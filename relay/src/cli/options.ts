@@ -1,0 +1,60 @@
+// Settings of `bttn-relay run`: flags, else environment variables, else defaults.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { LOG_LEVELS, LogLevel } from "../log";
+
+export interface RunSettings {
+  broker?: string;
+  brokerUsername?: string;
+  brokerPassword?: string;
+  mqttPort: number;
+  httpPort: number;
+  host?: string;
+  dataDir: string;
+  configFile?: string;
+  logLevel: LogLevel;
+}
+
+export const CONFIG_FILE_NAMES = ["bttn-relay.json", "bttn-relay.yaml", "bttn-relay.yml"];
+
+export const ENV = {
+  broker: "BTTN_BROKER",
+  brokerUsername: "BTTN_BROKER_USERNAME",
+  brokerPassword: "BTTN_BROKER_PASSWORD",
+  mqttPort: "BTTN_MQTT_PORT",
+  httpPort: "BTTN_HTTP_PORT",
+  host: "BTTN_HOST",
+  dataDir: "BTTN_DATA",
+  configFile: "BTTN_CONFIG",
+  logLevel: "BTTN_LOG_LEVEL",
+} as const;
+
+export class UsageError extends Error {}
+
+function port(v: string | undefined, name: string, dflt: number): number {
+  if (v === undefined || v === "") return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(name + ": must be a port number (0-65535), got " + JSON.stringify(v));
+  return n;
+}
+
+export function resolveSettings(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv, cwd: string): RunSettings {
+  const pick = (k: keyof typeof ENV) => flags[k] ?? env[ENV[k]];
+  const logLevel = (pick("logLevel") ?? "info") as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError("--log-level: must be one of " + LOG_LEVELS.join(", "));
+  const broker = pick("broker");
+  if (broker !== undefined && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(broker)) throw new UsageError("--broker: must be a URL such as mqtt://host:1883 or mqtts://host:8883");
+  let configFile = pick("configFile");
+  if (configFile === undefined) configFile = CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
+  return {
+    broker,
+    brokerUsername: pick("brokerUsername"),
+    brokerPassword: pick("brokerPassword"),
+    mqttPort: port(pick("mqttPort"), "--mqtt-port", 1883),
+    httpPort: port(pick("httpPort"), "--http-port", 8080),
+    host: pick("host"),
+    dataDir: resolve(cwd, pick("dataDir") ?? "data"),
+    configFile: configFile ? resolve(cwd, configFile) : undefined,
+    logLevel,
+  };
+}

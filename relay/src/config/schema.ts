@@ -1,0 +1,125 @@
+// The relay's config file and every object the REST API accepts for bttns and actions share these
+// schemas, so a field means the same everywhere. Validation errors carry the path of the bad field.
+import { z } from "zod";
+import { ACTION_EVENT_TYPES, checkBttnId, checkDeviceConfig } from "@bttn/shared";
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
+
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be a valid HTTP header name");
+
+export const authSchema = z.strictObject({
+  type: z.enum(["basic", "digest"]),
+  username: z.string().min(1),
+  password: z.string(),
+});
+
+export const httpActionSchema = z.strictObject({
+  method: z.enum(HTTP_METHODS).default("GET"),
+  /** A URL (tags allowed) or "dynamic": the webhook registered through the REST API for this bttn. */
+  url: z.string().min(1).refine((u) => u === "dynamic" || /^https?:\/\/[^\s]+$/i.test(u), {
+    message: 'must be an http:// or https:// URL, or "dynamic"',
+  }),
+  format: z.enum(["form", "json"]).default("form"),
+  /** Arguments: an object (values may contain tags), or a raw body template string. */
+  args: z.union([z.record(z.string(), z.unknown()), z.string()]).optional(),
+  headers: z.record(headerName, z.string()).default({}),
+  /** Total time for the request in ms (connect + answer). */
+  timeout: z.number().int().min(100).max(60_000).default(10_000),
+  /** Read at most this many bytes of the answer. */
+  maxResponseBytes: z.number().int().min(0).max(10_485_760).default(65_536),
+  /** Follow redirects (at most 5, never from https to http). */
+  followRedirects: z.boolean().default(false),
+  auth: authSchema.optional(),
+  /** PEM text, or the path of a PEM file, of a CA to trust for this action. */
+  ca: z.string().min(1).optional(),
+  /** Skip certificate validation for this action (still encrypted). */
+  insecure: z.boolean().default(false),
+  /** Wait for the server to call <CALLBACKURL> with the result. */
+  async: z.boolean().default(false),
+  /** How long to wait for the async callback, in ms. */
+  callbackTimeout: z.number().int().min(1000).max(86_400_000).default(60_000),
+});
+export type HttpAction = z.output<typeof httpActionSchema>;
+export type HttpActionInput = z.input<typeof httpActionSchema>;
+
+export const actionSchema = z.strictObject({ http: httpActionSchema });
+export type Action = z.output<typeof actionSchema>;
+
+export const ACTION_TYPES_TEXT = ACTION_EVENT_TYPES.join(", ");
+
+const eventTypeSchema = z.enum(ACTION_EVENT_TYPES as unknown as [string, ...string[]]);
+
+export const actionsSchema = z.record(eventTypeSchema, actionSchema).default({});
+
+export const deviceSettingsSchema = z
+  .strictObject({
+    longMs: z.number().optional(),
+    double: z.boolean().optional(),
+    doubleMs: z.number().optional(),
+    sleep: z.boolean().optional(),
+    heartbeatS: z.number().optional(),
+  })
+  .superRefine((o, ctx) => {
+    const e = checkDeviceConfig(o);
+    if (e) ctx.addIssue({ code: "custom", message: e.slice(e.indexOf(":") + 2), path: [e.slice(0, e.indexOf(":"))] });
+  });
+export type DeviceSettings = z.output<typeof deviceSettingsSchema>;
+
+export const bttnIdSchema = z.string().superRefine((id, ctx) => {
+  const e = checkBttnId(id);
+  if (e) ctx.addIssue({ code: "custom", message: e });
+});
+
+/** What a person can say about a bttn (used by tags such as <NAME> and <LOCATION>). */
+export const bttnPropsSchema = z.strictObject({
+  name: z.string().max(100).optional(),
+  user: z.string().max(100).optional(),
+  location: z.string().max(200).optional(),
+  email: z.string().max(200).optional(),
+  language: z.string().max(35).optional(),
+  url: z.string().max(500).optional(),
+  deviceId: z.string().max(100).optional(),
+  timeZone: z.string().optional().refine((tz) => tz === undefined || isTimeZone(tz), { message: "must be an IANA time zone such as Europe/Helsinki" }),
+});
+export type BttnProps = z.output<typeof bttnPropsSchema>;
+
+export const bttnFileEntrySchema = bttnPropsSchema.extend({
+  secret: z.string().min(8, "must be at least 8 characters").max(128),
+  actions: actionsSchema,
+  device: deviceSettingsSchema.default({}),
+});
+export type BttnFileEntry = z.output<typeof bttnFileEntrySchema>;
+
+export const relaySettingsSchema = z.strictObject({
+  /** Base URL where webhook servers can reach this relay (for async callback URLs). */
+  publicUrl: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http:// or https:// URL").optional(),
+  /** Topic prefix. */
+  prefix: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+  /** Default time zone for date tags. */
+  timeZone: z.string().refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Helsinki" }).optional(),
+});
+
+export const configFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  relay: relaySettingsSchema.default({}),
+  bttns: z.record(bttnIdSchema, bttnFileEntrySchema).default({}),
+});
+export type ConfigFile = z.output<typeof configFileSchema>;
+export type ConfigFileInput = z.input<typeof configFileSchema>;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "bttns.kitchen.actions.pressed.http.url: must be ..." for the first few issues. */
+export function formatIssues(error: z.ZodError, max = 5): string {
+  return error.issues
+    .slice(0, max)
+    .map((i) => (i.path.length ? i.path.join(".") : "(top level)") + ": " + i.message)
+    .join("; ");
+}

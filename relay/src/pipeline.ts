@@ -1,0 +1,192 @@
+// The relay's loop for one message: event → validate → de-duplicate (store) → count → `pending` →
+// action → `ok`/`fail` → record. Bad input is logged with the reason and dropped; nothing here
+// throws back into the broker.
+import {
+  decodeEvent,
+  decodeStatus,
+  DeviceEvent,
+  encodeResult,
+  failResult,
+  MAX_PAYLOAD,
+  okResult,
+  parseTopic,
+  pendingResult,
+  Reason,
+  Result,
+  topicFor,
+} from "@bttn/shared";
+import type { Bus } from "./bus/bus";
+import type { ActionEngine, Outcome } from "./engine/engine";
+import { buildRequest } from "./engine/build";
+import { tagContext } from "./engine/context";
+import { ActionError, HttpRequest } from "./engine/http";
+import type { Logger } from "./log";
+import { redactUrl } from "./redact";
+import type { Bttn, BttnStore } from "./store/bttns";
+import type { EventStore } from "./store/events";
+import type { StatusStore } from "./store/status";
+import type { HttpAction } from "./config/schema";
+import { resolveTls } from "./engine/tls";
+
+export interface PipelineOptions {
+  prefix: string;
+  bus: Bus;
+  bttns: BttnStore;
+  events: EventStore;
+  status: StatusStore;
+  engine: ActionEngine;
+  log: Logger;
+  timeZone?: string;
+  /** Events older than this (ms, by their `age`) fail with `stale` instead of firing. */
+  staleAfterMs: number;
+  /** Resolves a dynamic webhook URL for a bttn (issue 3); undefined when none is registered. */
+  dynamicUrl?: (bttnId: string) => string | undefined;
+}
+
+export class Pipeline {
+  private inFlight = new Set<Promise<void>>();
+  readonly stats = { events: 0, duplicates: 0, rejected: 0, ok: 0, fail: 0 };
+
+  constructor(private readonly o: PipelineOptions) {}
+
+  /** The bus's message handler. */
+  readonly onMessage = (topic: string, payload: Buffer): void => {
+    const t = parseTopic(this.o.prefix, topic);
+    if (!t) {
+      this.reject(topic, "topic is not <prefix>/<bttn id>/event or status");
+      return;
+    }
+    if (payload.length > MAX_PAYLOAD) {
+      this.reject(topic, "payload: " + payload.length + " bytes, larger than " + MAX_PAYLOAD);
+      return;
+    }
+    const text = payload.toString("utf8");
+    if (t.kind === "status") return this.onStatus(t.id, topic, text);
+    if (t.kind !== "event") return; // our own result/config publishes are not delivered to us
+    const d = decodeEvent(text);
+    if (!d.ok) {
+      this.reject(topic, looksLikeStatus(text) ? "payload is a status message on an event topic" : d.error);
+      return;
+    }
+    const bttn = this.o.bttns.get(t.id);
+    if (!bttn) {
+      this.reject(topic, "no bttn with id " + JSON.stringify(t.id) + " is configured");
+      return;
+    }
+    this.onEvent(bttn, d.value);
+  };
+
+  private reject(topic: string, why: string): void {
+    this.stats.rejected++;
+    this.o.log.warn("message rejected", { topic, why });
+  }
+
+  private onStatus(id: string, topic: string, text: string): void {
+    const d = decodeStatus(text);
+    if (!d.ok) return this.reject(topic, d.error);
+    if (!this.o.bttns.get(id)) return this.reject(topic, "no bttn with id " + JSON.stringify(id) + " is configured");
+    this.o.status.setOnline(id, d.value.online, d.value.fw, Date.now());
+    if (d.value.bat !== undefined || d.value.rssi !== undefined) this.o.status.heard(id, d.value.bat, d.value.rssi, Date.now());
+    this.o.log.info(d.value.online ? "bttn online" : "bttn offline", { bttn: id, fw: d.value.fw });
+  }
+
+  private publish(bttnId: string, r: Result): void {
+    this.o.bus.publish(topicFor(this.o.prefix, bttnId, "result"), encodeResult(r), false);
+  }
+
+  private onEvent(bttn: Bttn, ev: DeviceEvent): void {
+    const now = Date.now();
+    const accepted = this.o.events.accept(bttn.id, ev, now);
+    if (!accepted.fresh) {
+      this.stats.duplicates++;
+      this.o.log.debug("duplicate event, not fired again", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, state: accepted.state });
+      // The device may have missed the answer: say again how it went (or that it is still going).
+      if (accepted.state === "ok") this.publish(bttn.id, okResult(ev, accepted.code ?? undefined));
+      else if (accepted.state === "fail") this.publish(bttn.id, failResult(ev, accepted.reason ?? "internal", accepted.code ?? undefined));
+      return;
+    }
+    this.stats.events++;
+    if (ev.bat !== undefined || ev.rssi !== undefined) this.o.status.heard(bttn.id, ev.bat, ev.rssi, now);
+
+    const action = bttn.actions[ev.type]?.http;
+    if (!action) {
+      if (ev.type === "heartbeat") {
+        this.o.events.finish(accepted.eventId, "ok", null, null);
+        return; // heartbeats need no answer unless the user attached an action
+      }
+      return this.conclude(bttn.id, ev, accepted.eventId, "fail", "no-action");
+    }
+    if (ev.age > this.o.staleAfterMs) return this.conclude(bttn.id, ev, accepted.eventId, "fail", "stale");
+
+    this.publish(bttn.id, pendingResult(ev, action.timeout));
+    const p = this.fire(bttn, ev, action, accepted.eventId, accepted.pressedAt, accepted.counters);
+    this.inFlight.add(p);
+    p.finally(() => this.inFlight.delete(p));
+  }
+
+  private async fire(bttn: Bttn, ev: DeviceEvent, action: HttpAction, eventId: number, pressedAt: number, counters: ReturnType<EventStore["getCounters"]>): Promise<void> {
+    const startedAt = Date.now();
+    let req: HttpRequest | undefined;
+    let outcome: Outcome;
+    try {
+      let url = action.url;
+      const dynamic = url === "dynamic";
+      if (dynamic) {
+        const registered = this.o.dynamicUrl?.(bttn.id);
+        if (!registered) throw new ActionError("no-webhook", "no webhook URL is registered for this bttn");
+        url = registered;
+      }
+      const ctx = tagContext(bttn, { eventId, type: ev.type, pressedAt, age: ev.age, bat: ev.bat, rssi: ev.rssi, counters }, this.o.timeZone);
+      req = buildRequest(action, url, dynamic, ctx, resolveTls(action, this.o.log, bttn.id + "/" + ev.type));
+      outcome = await this.o.engine.perform(action, req);
+    } catch (err) {
+      const e = err instanceof ActionError ? err : new ActionError("internal", (err as Error).message);
+      outcome = { ok: false, reason: e.reason, error: e.message, durationMs: Date.now() - startedAt };
+    }
+    this.o.events.recordRun({
+      eventId,
+      bttn: bttn.id,
+      method: action.method,
+      url: redactUrl(req ? req.url : action.url),
+      status: outcome.status,
+      durationMs: outcome.durationMs,
+      reason: outcome.reason,
+      error: outcome.error,
+      startedAt,
+    });
+    if (outcome.ok) this.conclude(bttn.id, ev, eventId, "ok", undefined, outcome.status);
+    else {
+      this.o.log.info("action failed", { bttn: bttn.id, type: ev.type, reason: outcome.reason, status: outcome.status, error: outcome.error });
+      this.conclude(bttn.id, ev, eventId, "fail", outcome.reason ?? "internal", outcome.status);
+    }
+  }
+
+  private conclude(bttnId: string, ev: DeviceEvent, eventId: number, state: "ok" | "fail", reason?: Reason, code?: number): void {
+    this.o.events.finish(eventId, state, reason ?? null, code ?? null);
+    if (state === "ok") {
+      this.stats.ok++;
+      this.publish(bttnId, okResult(ev, code));
+    } else {
+      this.stats.fail++;
+      this.publish(bttnId, failResult(ev, reason ?? "internal", code));
+    }
+  }
+
+  /** Waits for actions under way (each is bounded by its own timeout). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
+  }
+}
+
+function looksLikeStatus(text: string): boolean {
+  try {
+    const o = JSON.parse(text);
+    return typeof o === "object" && o !== null && "online" in o;
+  } catch {
+    return false;
+  }
+}

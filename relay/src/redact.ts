@@ -1,0 +1,44 @@
+// Removing secrets from what we store, log and answer: URL credentials and query parameters that
+// look like keys, and sensitive headers.
+
+const SECRET_PARAM = /^(.*(key|token|secret|password|passwd|pwd|auth|signature|sig).*)$/i;
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|.*token.*|.*secret.*|.*key.*|.*password.*)$/i;
+
+export const REDACTED = "[redacted]";
+
+/** The URL without user:password and with secret-looking query values replaced. */
+export function redactUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    // Not a URL we can parse: strip anything that looks like userinfo.
+    return raw.replace(/\/\/[^/@\s]*@/, "//" + REDACTED + "@");
+  }
+  if (u.username || u.password) {
+    u.username = "";
+    u.password = "";
+    u.username = REDACTED;
+  }
+  for (const k of [...u.searchParams.keys()]) {
+    if (SECRET_PARAM.test(k)) u.searchParams.set(k, REDACTED);
+  }
+  return u.toString();
+}
+
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADER.test(name);
+}
+
+export function redactHeaders(h: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(h)) out[k] = isSecretHeader(k) ? REDACTED : h[k];
+  return out;
+}
+
+/** Replaces each known secret value wherever it occurs in `text` (error messages from libraries). */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join(REDACTED);
+  return out;
+}

@@ -1,0 +1,135 @@
+// Wires one relay: store → bus (embedded broker or external) → pipeline → HTTP server. `startRelay`
+// is what the CLI runs and what tests and benchmarks start in-process.
+import { Hono } from "hono";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_PREFIX, encodeDeviceConfig, topicFor } from "@bttn/shared";
+import type { Bus } from "./bus/bus";
+import { EmbeddedBus } from "./bus/embedded";
+import { ExternalBus } from "./bus/external";
+import { ConfigError } from "./config/file";
+import { ConfigFile, ConfigFileInput, configFileSchema, formatIssues } from "./config/schema";
+import { ActionEngine } from "./engine/engine";
+import { startHttpServer } from "./http/server";
+import { mountHealth } from "./http/health";
+import { createLogger, Logger, LogLevel } from "./log";
+import { Pipeline } from "./pipeline";
+import { BttnStore } from "./store/bttns";
+import { openDb } from "./store/db";
+import { EventStore } from "./store/events";
+import { StatusStore } from "./store/status";
+
+export interface RelayOptions {
+  dataDir: string;
+  /** Parsed config file (already validated) or a raw object of the same shape (validated here). */
+  config?: ConfigFile | ConfigFileInput;
+  /** Where the config came from, for messages. */
+  configSource?: string;
+  /** External broker URL; without it the embedded broker runs. */
+  broker?: string;
+  brokerUsername?: string;
+  brokerPassword?: string;
+  mqttPort?: number;
+  httpPort?: number;
+  /** Address to listen on (both servers); default all interfaces. */
+  host?: string;
+  logLevel?: LogLevel;
+  log?: Logger;
+}
+
+export interface Relay {
+  mqttPort: number;
+  httpPort: number;
+  bttns: BttnStore;
+  events: EventStore;
+  pipeline: Pipeline;
+  bus: Bus;
+  app: Hono;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** A stable MQTT client id per data dir, so an external broker keeps our session across restarts. */
+function relayClientId(dataDir: string): string {
+  const file = join(dataDir, "client-id");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const id = "bttn-relay-" + randomBytes(6).toString("hex");
+  writeFileSync(file, id + "\n");
+  return id;
+}
+
+export async function startRelay(opts: RelayOptions): Promise<Relay> {
+  const log = opts.log ?? createLogger(opts.logLevel ?? "info");
+  const startedAt = Date.now();
+  const parsed = configFileSchema.safeParse(opts.config ?? {});
+  if (!parsed.success) throw new ConfigError((opts.configSource ?? "config") + ": " + formatIssues(parsed.error));
+  const config = parsed.data;
+  const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
+
+  const db = openDb(opts.dataDir);
+  const bttns = new BttnStore(db);
+  const events = new EventStore(db);
+  const status = new StatusStore(db);
+  const sync = bttns.applyConfigFile(config);
+  if (sync.added.length + sync.updated.length + sync.removed.length) log.info("config applied", { source: opts.configSource, ...sync });
+  const interrupted = events.closeInterrupted();
+  if (interrupted) log.warn("events interrupted by the last shutdown were closed as failed (not re-fired)", { count: interrupted });
+
+  const bus: Bus = opts.broker
+    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log })
+    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, host: opts.host, prefix, bttns, log });
+
+  const engine = new ActionEngine();
+  const pipeline = new Pipeline({ prefix, bus, bttns, events, status, engine, log, timeZone: config.relay.timeZone, staleAfterMs: 3_600_000 });
+
+  const publishDeviceConfig = (id: string) => {
+    const b = bttns.get(id);
+    // Retained: a device gets its settings at every (re)connect. An empty retained payload clears it.
+    bus.publish(topicFor(prefix, id, "config"), b ? encodeDeviceConfig({ v: 1, ...b.device }) : "", true);
+  };
+  bttns.onChange((changed) => {
+    for (const c of changed) {
+      publishDeviceConfig(c.id);
+      // A changed secret or a removed bttn must not keep an old session alive.
+      if (c.what === "secret" || c.what === "removed") bus.disconnectBttn(c.id);
+    }
+  });
+
+  try {
+    await bus.start(pipeline.onMessage);
+  } catch (e) {
+    db.close();
+    await engine.close();
+    throw e;
+  }
+  for (const b of bttns.list()) publishDeviceConfig(b.id);
+
+  const app = new Hono();
+  mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length);
+  let http;
+  try {
+    http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host);
+  } catch (e) {
+    await bus.close();
+    await engine.close();
+    db.close();
+    throw e;
+  }
+  const mqttPort = bus instanceof EmbeddedBus ? bus.port : 0;
+  log.info("relay started", { broker: bus.mode, mqttPort: mqttPort || undefined, httpPort: http.port, bttns: bttns.list().length, data: opts.dataDir });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      log.info("shutting down: finishing actions in flight", { count: pipeline.pending });
+      await http.close();
+      await pipeline.drain(); // results still go out: the broker stays up until actions finish
+      await bus.close();
+      await engine.close();
+      db.close();
+      log.info("relay stopped");
+    })());
+
+  return { mqttPort, httpPort: http.port, bttns, events, pipeline, bus, app, log, close };
+}

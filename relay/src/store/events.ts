@@ -1,0 +1,194 @@
+// The feed: every accepted event, its counters, its outcome and the HTTP runs it caused. The
+// UNIQUE (bttn, boot, seq) constraint is what makes a redelivered press fire its action only once.
+import type { DeviceEvent, Reason } from "@bttn/shared";
+import type { Db } from "./db";
+
+export type EventState = "running" | "waiting" | "ok" | "fail";
+
+/** Per-type press counts of one bttn; `total` counts every event type except heartbeats. */
+export interface Counters {
+  total: number;
+  pressed: number;
+  "pressed-long": number;
+  "pressed-double": number;
+  "not-pressed": number;
+  heartbeat: number;
+}
+
+export type Accepted =
+  | { fresh: true; eventId: number; counters: Counters; pressedAt: number }
+  | { fresh: false; eventId: number; state: EventState; reason: Reason | null; code: number | null };
+
+export interface RunRecord {
+  eventId: number;
+  bttn: string;
+  method: string;
+  url: string;
+  status?: number;
+  durationMs: number;
+  reason?: Reason;
+  error?: string;
+  startedAt: number;
+}
+
+export interface FeedQuery {
+  type?: string;
+  /** Only events with an id greater than this. */
+  after?: number;
+  limit?: number;
+}
+
+export interface FeedEntry {
+  id: number;
+  type: string;
+  boot: string;
+  seq: number;
+  age: number;
+  bat: number | null;
+  rssi: number | null;
+  receivedAt: string;
+  pressedAt: string;
+  counter: number;
+  state: EventState;
+  reason: Reason | null;
+  code: number | null;
+  runs: Array<{ method: string; url: string; status: number | null; durationMs: number; reason: Reason | null; error: string | null; startedAt: string }>;
+}
+
+export function emptyCounters(): Counters {
+  return { total: 0, pressed: 0, "pressed-long": 0, "pressed-double": 0, "not-pressed": 0, heartbeat: 0 };
+}
+
+export class EventStore {
+  private counters = new Map<string, Counters>();
+  private readonly q;
+  private readonly acceptTx;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      insert: db.prepare(
+        "INSERT INTO events (bttn, boot, seq, type, age, bat, rssi, received_at, pressed_at, counter, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running') ON CONFLICT (bttn, boot, seq) DO NOTHING",
+      ),
+      existing: db.prepare<[string, string, number], { id: number; state: EventState; reason: Reason | null; code: number | null }>(
+        "SELECT id, state, reason, code FROM events WHERE bttn = ? AND boot = ? AND seq = ?",
+      ),
+      bump: db.prepare("INSERT INTO counters (bttn, type, count) VALUES (?, ?, 1) ON CONFLICT (bttn, type) DO UPDATE SET count = count + 1"),
+      loadCounters: db.prepare<[string], { type: string; count: number }>("SELECT type, count FROM counters WHERE bttn = ?"),
+      finish: db.prepare("UPDATE events SET state = ?, reason = ?, code = ?, finished_at = ? WHERE id = ?"),
+      wait: db.prepare("UPDATE events SET state = 'waiting' WHERE id = ? AND state = 'running'"),
+      run: db.prepare(
+        "INSERT INTO runs (event_id, bttn, method, url, status, duration_ms, reason, error, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      interrupted: db.prepare("UPDATE events SET state = 'fail', reason = 'internal', finished_at = ? WHERE state = 'running'"),
+      one: db.prepare<[number], { id: number; bttn: string; boot: string; seq: number; state: EventState }>(
+        "SELECT id, bttn, boot, seq, state FROM events WHERE id = ?",
+      ),
+    };
+    this.acceptTx = db.transaction((bttn: string, ev: DeviceEvent, receivedAt: number): Accepted => {
+      const c = this.countersOf(bttn);
+      const counts = ev.type !== "heartbeat";
+      const pressedAt = receivedAt - ev.age;
+      const info = this.q.insert.run(bttn, ev.boot, ev.seq, ev.type, ev.age, ev.bat ?? null, ev.rssi ?? null, receivedAt, pressedAt, c.total + (counts ? 1 : 0));
+      if (info.changes === 0) {
+        const row = this.q.existing.get(bttn, ev.boot, ev.seq)!;
+        return { fresh: false, eventId: row.id, state: row.state, reason: row.reason, code: row.code };
+      }
+      this.q.bump.run(bttn, ev.type);
+      if (counts) this.q.bump.run(bttn, "total");
+      return { fresh: true, eventId: Number(info.lastInsertRowid), counters: { ...c }, pressedAt };
+    });
+  }
+
+  private countersOf(bttn: string): Counters {
+    let c = this.counters.get(bttn);
+    if (!c) {
+      c = emptyCounters();
+      for (const r of this.q.loadCounters.all(bttn)) if (r.type in c) (c as unknown as Record<string, number>)[r.type] = r.count;
+      this.counters.set(bttn, c);
+    }
+    return c;
+  }
+
+  /**
+   * Records an event once. A fresh event is counted and starts in state 'running'; a repeat of a
+   * known identity returns how the first one went, so the caller can answer without firing again.
+   */
+  accept(bttn: string, ev: DeviceEvent, receivedAt: number): Accepted {
+    const a = this.acceptTx(bttn, ev, receivedAt);
+    if (a.fresh) {
+      // Counters in memory move only after the transaction committed.
+      const c = this.countersOf(bttn);
+      (c as unknown as Record<string, number>)[ev.type]++;
+      if (ev.type !== "heartbeat") c.total++;
+      a.counters = { ...c };
+    }
+    return a;
+  }
+
+  getCounters(bttn: string): Counters {
+    return { ...this.countersOf(bttn) };
+  }
+
+  markWaiting(eventId: number): void {
+    this.q.wait.run(eventId);
+  }
+
+  finish(eventId: number, state: "ok" | "fail", reason: Reason | null, code: number | null): void {
+    this.q.finish.run(state, reason, code, Date.now(), eventId);
+  }
+
+  recordRun(r: RunRecord): void {
+    this.q.run.run(r.eventId, r.bttn, r.method, r.url, r.status ?? null, r.durationMs, r.reason ?? null, r.error ?? null, r.startedAt);
+  }
+
+  get(eventId: number) {
+    return this.q.one.get(eventId);
+  }
+
+  /** Events left 'running' by a relay that died mid-action are closed as failed, never re-fired. */
+  closeInterrupted(): number {
+    return this.q.interrupted.run(Date.now()).changes;
+  }
+
+  feed(bttn: string, query: FeedQuery): FeedEntry[] {
+    const where = ["bttn = ?"];
+    const args: unknown[] = [bttn];
+    if (query.type) {
+      where.push("type = ?");
+      args.push(query.type);
+    }
+    if (query.after !== undefined) {
+      where.push("id > ?");
+      args.push(query.after);
+    }
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
+    const rows = this.db
+      .prepare(`SELECT * FROM events WHERE ${where.join(" AND ")} ORDER BY id ${query.after !== undefined ? "ASC" : "DESC"} LIMIT ${limit}`)
+      .all(...args) as Array<Record<string, unknown>>;
+    const runsQ = this.db.prepare("SELECT * FROM runs WHERE event_id = ? ORDER BY id");
+    return rows.map((r) => ({
+      id: r.id as number,
+      type: r.type as string,
+      boot: r.boot as string,
+      seq: r.seq as number,
+      age: r.age as number,
+      bat: r.bat as number | null,
+      rssi: r.rssi as number | null,
+      receivedAt: new Date(r.received_at as number).toISOString(),
+      pressedAt: new Date(r.pressed_at as number).toISOString(),
+      counter: r.counter as number,
+      state: r.state as EventState,
+      reason: r.reason as Reason | null,
+      code: r.code as number | null,
+      runs: (runsQ.all(r.id) as Array<Record<string, unknown>>).map((x) => ({
+        method: x.method as string,
+        url: x.url as string,
+        status: x.status as number | null,
+        durationMs: x.duration_ms as number,
+        reason: x.reason as Reason | null,
+        error: x.error as string | null,
+        startedAt: new Date(x.started_at as number).toISOString(),
+      })),
+    }));
+  }
+}

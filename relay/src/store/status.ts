@@ -1,0 +1,42 @@
+// Last known device health: online flag from the retained status topic (and the MQTT will),
+// battery and RSSI from every event.
+import type { Db } from "./db";
+
+export interface DeviceStatus {
+  online: boolean;
+  fw: string | null;
+  bat: number | null;
+  rssi: number | null;
+  lastHeard: string | null;
+}
+
+export class StatusStore {
+  private readonly q;
+  constructor(db: Db) {
+    this.q = {
+      online: db.prepare(
+        "INSERT INTO device_status (bttn, online, fw, last_heard) VALUES (?, ?, ?, ?) ON CONFLICT (bttn) DO UPDATE SET online = excluded.online, fw = COALESCE(excluded.fw, fw), last_heard = excluded.last_heard",
+      ),
+      health: db.prepare(
+        "INSERT INTO device_status (bttn, online, bat, rssi, last_heard) VALUES (?, 1, ?, ?, ?) ON CONFLICT (bttn) DO UPDATE SET online = 1, bat = COALESCE(excluded.bat, bat), rssi = COALESCE(excluded.rssi, rssi), last_heard = excluded.last_heard",
+      ),
+      get: db.prepare<[string], { online: number; fw: string | null; bat: number | null; rssi: number | null; last_heard: number }>(
+        "SELECT * FROM device_status WHERE bttn = ?",
+      ),
+    };
+  }
+
+  setOnline(bttn: string, online: boolean, fw: string | undefined, at: number): void {
+    this.q.online.run(bttn, online ? 1 : 0, fw ?? null, at);
+  }
+
+  heard(bttn: string, bat: number | undefined, rssi: number | undefined, at: number): void {
+    this.q.health.run(bttn, bat ?? null, rssi ?? null, at);
+  }
+
+  get(bttn: string): DeviceStatus {
+    const r = this.q.get.get(bttn);
+    if (!r) return { online: false, fw: null, bat: null, rssi: null, lastHeard: null };
+    return { online: r.online === 1, fw: r.fw, bat: r.bat, rssi: r.rssi, lastHeard: new Date(r.last_heard).toISOString() };
+  }
+}

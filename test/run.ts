@@ -1,0 +1,88 @@
+// Runs every uvu test file in its own process (a leaked handle or a hang in one file cannot stall
+// the others), with a time limit per file, and ends with the one line CI reads: "N passed, N failed".
+//   npm test                       all files
+//   npm test -- relay/test/tags    only files whose path contains one of the arguments
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..");
+const DIRS = ["shared/test", "relay/test", "firmware/test", "test"];
+const FILE_LIMIT_MS = Number(process.env.BTTN_TEST_FILE_LIMIT_MS ?? 180_000);
+
+function findTests(dir: string): string[] {
+  let out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names.sort()) {
+    const p = join(dir, n);
+    if (n === "node_modules") continue;
+    if (statSync(p).isDirectory()) out = out.concat(findTests(p));
+    else if (n.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+
+interface FileResult {
+  file: string;
+  passed: number;
+  failed: number;
+  ms: number;
+  note?: string;
+}
+
+function runFile(file: string): Promise<FileResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", file], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on("data", (d) => process.stderr.write(d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, FILE_LIMIT_MS);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? 0);
+      const passed = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? 0);
+      const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
+      let failed = total - passed - skipped;
+      let note: string | undefined;
+      if (timedOut) note = "killed after " + FILE_LIMIT_MS / 1000 + " s";
+      else if (!/Total:/.test(out)) note = "ended (exit " + code + ") without running its tests";
+      else if (code !== 0 && failed === 0) note = "exit code " + code + " after its tests";
+      if (note) failed += 1;
+      resolve({ file: relative(ROOT, file), passed, failed, ms: Date.now() - started, note });
+    });
+  });
+}
+
+const filters = process.argv.slice(2);
+const files = DIRS.flatMap((d) => findTests(join(ROOT, d))).filter((f) => !filters.length || filters.some((x) => f.includes(x)));
+const results: FileResult[] = [];
+for (const f of files) {
+  process.stdout.write("\n# " + relative(ROOT, f) + "\n");
+  results.push(await runFile(f));
+}
+process.stdout.write("\nFiles:\n");
+for (const r of results) {
+  process.stdout.write(`  ${r.failed ? "FAIL" : "ok  "} ${r.file}  ${r.passed} passed, ${r.failed} failed  ${(r.ms / 1000).toFixed(1)} s${r.note ? "  (" + r.note + ")" : ""}\n`);
+}
+const passed = results.reduce((a, r) => a + r.passed, 0);
+const failed = results.reduce((a, r) => a + r.failed, 0);
+if (!files.length) process.stdout.write("no test files found\n");
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exitCode = failed || !files.length ? 1 : 0;
