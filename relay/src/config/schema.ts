@@ -49,7 +49,8 @@ export const ACTION_TYPES_TEXT = ACTION_EVENT_TYPES.join(", ");
 
 const eventTypeSchema = z.enum(ACTION_EVENT_TYPES as unknown as [string, ...string[]]);
 
-export const actionsSchema = z.record(eventTypeSchema, actionSchema).default({});
+export const actionsSchema = z.partialRecord(eventTypeSchema, actionSchema).default({});
+export type Actions = z.output<typeof actionsSchema>;
 
 export const deviceSettingsSchema = z
   .strictObject({

@@ -4,7 +4,7 @@
 import type { Db } from "./db";
 import { dataVersion } from "./db";
 import { hashSecret, SecretHash, verifySecret } from "./secrets";
-import type { Action, BttnProps, ConfigFile, DeviceSettings } from "../config/schema";
+import type { Actions, BttnProps, ConfigFile, DeviceSettings } from "../config/schema";
 
 export type BttnOrigin = "file" | "cli" | "api";
 
@@ -13,7 +13,7 @@ export interface Bttn {
   origin: BttnOrigin;
   secret: SecretHash;
   props: BttnProps;
-  actions: Record<string, Action>;
+  actions: Actions;
   device: DeviceSettings;
   createdAt: number;
   updatedAt: number;
@@ -21,7 +21,7 @@ export interface Bttn {
 
 export interface BttnInput {
   props?: BttnProps;
-  actions?: Record<string, Action>;
+  actions?: Actions;
   device?: DeviceSettings;
 }
 
