@@ -146,6 +146,24 @@ test("a write damaged on the way fails the read-back: clear error, damaged progr
   }
 });
 
+test("--verbose on a console that echoes every line still shows no secret", async () => {
+  const fx = fixtures("flash-echo");
+  const fake = await startFakeEspruino({ echoAll: true });
+  try {
+    const run = await flash(["--port", fake.url, "--config", fx.configPath, "--bundle", fx.bundlePath, "--verbose"]);
+    assert.is(run.code, 0, run.stderr + run.stdout);
+    // The echo carried the device file in base64: no stretch of it may reach the terminal.
+    assert.ok(fake.received[1].toString("latin1").includes('atob("'), "the console received base64");
+    const b64 = fx.configBytes.toString("base64");
+    for (let i = 0; i + 12 <= b64.length; i += 4) assert.not.ok(run.stdout.includes(b64.slice(i, i + 12)), "base64 of the config shown");
+    assert.match(run.stdout, /board> .*atob\("\.\.\."\)/);
+    assertNoSecrets(run);
+  } finally {
+    await fake.close();
+    fx.dir.remove();
+  }
+});
+
 test("invalid config: the error names the field and nothing is sent", async () => {
   const fake = await startFakeEspruino();
   const bad = fixtures("flash-badcfg", { ...CONFIG, relay: { host: "192.168.1.10", port: 99999 } });

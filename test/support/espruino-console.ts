@@ -15,6 +15,8 @@ export interface FakeEspruinoOptions {
   silent?: boolean;
   /** Damage one Storage write: the `nth` (1-based, default 2) write into `file` has one byte flipped. */
   corrupt?: { file: string; nth?: number };
+  /** Echo every line, DLE or not, the way firmware without DLE support would. */
+  echoAll?: boolean;
   /** What `process.env` reports. */
   env?: Record<string, string>;
 }
@@ -299,7 +301,7 @@ export async function startFakeEspruino(options: FakeEspruinoOptions = {}): Prom
         return;
       }
       if (code === 0x10 && input.length === 0) {
-        echoOffForLine = true;
+        echoOffForLine = !options.echoAll;
         return;
       }
       if (code === 0x0a && hadCR) {

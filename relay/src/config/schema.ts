@@ -121,6 +121,10 @@ function isTimeZone(tz: string): boolean {
 export function formatIssues(error: z.ZodError, max = 5): string {
   return error.issues
     .slice(0, max)
-    .map((i) => (i.path.length ? i.path.join(".") : "(top level)") + ": " + i.message)
+    .map((i) => {
+      // A bad record key (a bttn id) carries the real reason one level down.
+      const inner = i.code === "invalid_key" && i.issues.length ? i.issues[0].message : i.message;
+      return (i.path.length ? i.path.join(".") : "(top level)") + ": " + inner;
+    })
     .join("; ");
 }

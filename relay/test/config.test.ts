@@ -1,0 +1,115 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, loadConfigFile, parseConfig } from "../src/config/file";
+import { BttnStore } from "../src/store/bttns";
+import { openDb } from "../src/store/db";
+import { tempDir } from "../../test/support/temp";
+
+const good = {
+  bttns: {
+    kitchen: {
+      name: "Kitchen",
+      secret: "kitchen-secret",
+      actions: { pressed: { http: { method: "POST", url: "http://127.0.0.1:9000/hook", format: "json", args: { who: "kitchen" }, headers: { "X-Token": "abc" } } } },
+    },
+  },
+};
+
+function bad(obj: unknown): string {
+  try {
+    parseConfig(JSON.stringify(obj), "relay.json", false);
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+test("a valid file gets defaults filled in", () => {
+  const c = parseConfig(JSON.stringify(good), "relay.json", false);
+  const a = c.bttns.kitchen.actions.pressed!.http;
+  assert.is(a.timeout, 10000);
+  assert.is(a.insecure, false);
+  assert.is(a.format, "json");
+  assert.equal(c.bttns.kitchen.device, {});
+});
+
+test("YAML works the same", () => {
+  const c = parseConfig("bttns:\n  door:\n    secret: door-secret-1\n    actions:\n      pressed:\n        http:\n          url: http://127.0.0.1:1/x\n", "relay.yaml", true);
+  assert.is(c.bttns.door.actions.pressed!.http.method, "GET");
+});
+
+test("errors name the file, the field's path and the problem", () => {
+  assert.match(bad({ bttns: { kitchen: { secret: "short" } } }), /^relay.json: bttns.kitchen.secret: must be at least 8 characters/);
+  assert.match(bad({ bttns: { "bad id": { secret: "12345678" } } }), /^relay.json: bttns.bad id: may contain only letters/);
+  assert.match(bad({ bttns: { k: { secret: "12345678", actions: { pressed: { http: { url: "ftp://x" } } } } } }), /bttns.k.actions.pressed.http.url: must be an http:\/\/ or https:\/\/ URL, or "dynamic"/);
+  assert.match(bad({ bttns: { k: { secret: "12345678", actions: { pressed: { http: { url: "http://x", method: "FETCH" } } } } } }), /bttns.k.actions.pressed.http.method:/);
+  assert.match(bad({ bttns: { k: { secret: "12345678", actions: { exploded: { http: { url: "http://x" } } } } } }), /bttns.k.actions: Unrecognized key: "exploded"/);
+  assert.match(bad({ bttns: { k: { secret: "12345678", actions: { pressed: { http: { url: "http://x", timeout: 5 } } } } } }), /http.timeout:/);
+  assert.match(bad({ bttns: { k: { secret: "12345678", actions: { pressed: { http: { url: "http://x", headers: { "Bad Header": "x" } } } } } } }), /headers.Bad Header: must be a valid HTTP header name/);
+  assert.match(bad({ bttns: { k: { secret: "12345678", colour: "red" } } }), /bttns.k: Unrecognized key: "colour"/);
+  assert.match(bad({ bttns: { k: { secret: "12345678", device: { longMs: 5 } } } }), /bttns.k.device.longMs: must be between 300 and 10000/);
+  assert.match(bad({ bttns: { k: { secret: "12345678", timeZone: "Mars/Olympus" } } }), /bttns.k.timeZone: must be an IANA time zone/);
+  assert.match(bad({ relay: { publicUrl: "nope" } }), /relay.publicUrl:/);
+  assert.match(bad([]), /relay.json: \(top level\)/);
+  try {
+    parseConfig("{ nope", "relay.json", false);
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /^relay.json: not valid JSON/);
+  }
+  try {
+    loadConfigFile("/nonexistent/relay.json");
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /^\/nonexistent\/relay.json: cannot read: ENOENT/);
+  }
+});
+
+test("the file owns its bttns; CLI/API bttns are left alone; history stays", () => {
+  const dir = tempDir("cfg");
+  try {
+    const db = openDb(dir.path);
+    const store = new BttnStore(db);
+    store.create("manual", "cli", "manual-secret-1", {});
+    const cfg = parseConfig(JSON.stringify(good), "f", false);
+    assert.equal(store.applyConfigFile(cfg), { added: ["kitchen"], updated: [], removed: [] });
+    assert.equal(store.applyConfigFile(cfg), { added: [], updated: [], removed: [] }, "idempotent");
+    assert.ok(store.authenticate("kitchen", "kitchen-secret"));
+    assert.not.ok(store.authenticate("kitchen", "kitchen-secreT"));
+    const changed = parseConfig(JSON.stringify({ bttns: { kitchen: { ...good.bttns.kitchen, secret: "new-secret-9" } } }), "f", false);
+    assert.equal(store.applyConfigFile(changed).updated, ["kitchen"]);
+    assert.ok(store.authenticate("kitchen", "new-secret-9"));
+    assert.not.ok(store.authenticate("kitchen", "kitchen-secret"));
+    assert.equal(store.applyConfigFile(parseConfig("{}", "f", false)).removed, ["kitchen"]);
+    assert.ok(store.get("manual"), "the CLI's bttn survives");
+    assert.is(store.get("kitchen"), undefined);
+    // Secrets are stored hashed.
+    const row = db.prepare("SELECT * FROM bttns WHERE id = 'manual'").get() as Record<string, string>;
+    assert.not.ok(JSON.stringify(row).includes("manual-secret-1"));
+    db.close();
+  } finally {
+    dir.remove();
+  }
+});
+
+test("another process's change is seen (data_version)", () => {
+  const dir = tempDir("cfg2");
+  try {
+    const a = openDb(dir.path);
+    const b = openDb(dir.path);
+    const sa = new BttnStore(a);
+    const sb = new BttnStore(b);
+    sb.create("late", "cli", "late-secret-1", {});
+    assert.ok(sa.authenticate("late", "late-secret-1"), "a miss re-reads the database");
+    a.close();
+    b.close();
+    writeFileSync(join(dir.path, "x"), "");
+  } finally {
+    dir.remove();
+  }
+});
+
+test.run();
