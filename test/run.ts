@@ -70,9 +70,25 @@ function runFile(file: string): Promise<FileResult> {
   });
 }
 
+/** `tsc --noEmit` over the whole tree counts as one test: a type error fails the run. */
+function typecheck(): Promise<FileResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const child = spawn(process.execPath, [tsc, "--noEmit", "-p", join(ROOT, "tsconfig.json")], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+    child.on("close", (code) =>
+      resolve({ file: "tsc --noEmit", passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, ms: Date.now() - started, note: code === 0 ? undefined : "type errors" }),
+    );
+  });
+}
+
 const filters = process.argv.slice(2);
 const files = DIRS.flatMap((d) => findTests(join(ROOT, d))).filter((f) => !filters.length || filters.some((x) => f.includes(x)));
 const results: FileResult[] = [];
+if (!filters.length) {
+  process.stdout.write("# tsc --noEmit\n");
+  results.push(await typecheck());
+}
 for (const f of files) {
   process.stdout.write("\n# " + relative(ROOT, f) + "\n");
   results.push(await runFile(f));

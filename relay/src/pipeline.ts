@@ -23,12 +23,17 @@ import { ActionError, HttpRequest } from "./engine/http";
 import type { Logger } from "./log";
 import { redactUrl } from "./redact";
 import type { Bttn, BttnStore } from "./store/bttns";
-import type { EventStore } from "./store/events";
+import type { Accepted, EventStore } from "./store/events";
 import type { StatusStore } from "./store/status";
 import type { HttpAction } from "./config/schema";
 import { resolveTls } from "./engine/tls";
 
+/** See onAccepted; documented in the protocol reference (README). */
+export const PENDING_AFTER_MS = 100;
+
 export interface PipelineOptions {
+  /** Publish `pending` when an action has not finished after this long (default PENDING_AFTER_MS). */
+  pendingAfterMs?: number;
   prefix: string;
   bus: Bus;
   bttns: BttnStore;
@@ -96,7 +101,19 @@ export class Pipeline {
 
   private onEvent(bttn: Bttn, ev: DeviceEvent): void {
     const now = Date.now();
-    const accepted = this.o.events.accept(bttn.id, ev, now);
+    const p = this.o.events.accept(bttn.id, ev, now).then(
+      (accepted) => this.onAccepted(bttn, ev, now, accepted),
+      (err) => this.o.log.error("could not record event; not acted on", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, error: err as Error }),
+    );
+    this.track(p);
+  }
+
+  private track(p: Promise<void>): void {
+    this.inFlight.add(p);
+    p.finally(() => this.inFlight.delete(p));
+  }
+
+  private onAccepted(bttn: Bttn, ev: DeviceEvent, now: number, accepted: Accepted): void {
     if (!accepted.fresh) {
       this.stats.duplicates++;
       this.o.log.debug("duplicate event, not fired again", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, state: accepted.state });
@@ -118,10 +135,11 @@ export class Pipeline {
     }
     if (ev.age > this.o.staleAfterMs) return this.conclude(bttn.id, ev, accepted.eventId, "fail", "stale");
 
-    this.publish(bttn.id, pendingResult(ev, action.timeout));
-    const p = this.fire(bttn, ev, action, accepted.eventId, accepted.pressedAt, accepted.counters);
-    this.inFlight.add(p);
-    p.finally(() => this.inFlight.delete(p));
+    // `pending` only for actions that take a while: a webhook answering within PENDING_AFTER_MS
+    // goes straight to ok/fail, which saves a publish and its PUBACK per press (the device shows
+    // its own "sent" state meanwhile and waits at least FIRST_ANSWER_MS for a first answer).
+    const pendingTimer = setTimeout(() => this.publish(bttn.id, pendingResult(ev, action.timeout)), this.o.pendingAfterMs ?? PENDING_AFTER_MS);
+    this.track(this.fire(bttn, ev, action, accepted.eventId, accepted.pressedAt, accepted.counters).finally(() => clearTimeout(pendingTimer)));
   }
 
   private async fire(bttn: Bttn, ev: DeviceEvent, action: HttpAction, eventId: number, pressedAt: number, counters: ReturnType<EventStore["getCounters"]>): Promise<void> {

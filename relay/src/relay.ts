@@ -18,6 +18,7 @@ import { Pipeline } from "./pipeline";
 import { BttnStore } from "./store/bttns";
 import { openDb } from "./store/db";
 import { EventStore } from "./store/events";
+import { GroupCommit } from "./store/group-commit";
 import { StatusStore } from "./store/status";
 
 export interface RelayOptions {
@@ -69,8 +70,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   const db = openDb(opts.dataDir);
   const bttns = new BttnStore(db);
-  const events = new EventStore(db);
-  const status = new StatusStore(db);
+  const commit = new GroupCommit(db);
+  const events = new EventStore(db, commit);
+  const status = new StatusStore(db, commit);
   const sync = bttns.applyConfigFile(config);
   if (sync.added.length + sync.updated.length + sync.removed.length) log.info("config applied", { source: opts.configSource, ...sync });
   const interrupted = events.closeInterrupted();
@@ -127,6 +129,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       await pipeline.drain(); // results still go out: the broker stays up until actions finish
       await bus.close();
       await engine.close();
+      commit.flush();
       db.close();
       log.info("relay stopped");
     })());

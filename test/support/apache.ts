@@ -45,13 +45,15 @@ function baseConfig(root: string, port: number): string {
     "Mutex file:" + root + " default",
     "ScriptSock " + join(root, "cgid.sock"),
     "DocumentRoot " + join(root, "htdocs"),
-    // Few threads: a test needs a handful of connections, and CI has two cores.
-    "StartServers 1",
+    // A fixed pool of 64 threads. With every worker busy, the event MPM closes idle keep-alive
+    // connections, and a client that just picked one to send on gets "other side closed";
+    // reaping idle processes closes their connections too. Neither may happen in a test.
+    "StartServers 2",
     "ServerLimit 2",
-    "ThreadsPerChild 16",
-    "MinSpareThreads 4",
-    "MaxSpareThreads 16",
-    "MaxRequestWorkers 32",
+    "ThreadsPerChild 32",
+    "MaxRequestWorkers 64",
+    "MinSpareThreads 32",
+    "MaxSpareThreads 64",
   ];
   // As root Apache must drop to another user for its workers; as anyone else it cannot and stays.
   if (process.getuid && process.getuid() === 0) lines.push("User #65534", "Group #65534");

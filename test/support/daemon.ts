@@ -67,22 +67,19 @@ export async function onFreePort(start: (port: number) => Promise<RunningServer>
   }
 }
 
-// A test that crashes must not leave servers behind.
+// A test that crashes must not leave servers behind. (Ctrl-C reaches them anyway: they share the
+// terminal's process group.)
 const running = new Set<ChildProcess>();
 process.on("exit", () => {
-  for (const child of running) killGroup(child, "SIGKILL");
+  for (const child of running) signal(child, "SIGKILL");
 });
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+function signal(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
   try {
-    process.kill(-child.pid, signal); // the group: the server and the workers it forked
+    child.kill(sig); // Apache's parent takes its workers down with it
   } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
+    // already gone
   }
 }
 
@@ -111,14 +108,18 @@ export interface DaemonOptions {
 /** Starts the server and resolves once it answers HTTP on its port. */
 export async function startDaemon(o: DaemonOptions): Promise<RunningServer> {
   let output = "";
-  // detached: its own process group, so stopping it reaches any worker it forked
-  const child = spawn(o.bin, o.args, { cwd: o.root, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(o.bin, o.args, { cwd: o.root, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let spawnError: Error | undefined;
-  child.once("error", (e) => (spawnError = e));
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", (e) => {
+      spawnError = e; // never started, so no exit event will come
+      resolve();
+    });
+  });
 
   const logs = (): string => {
     let s = output;
@@ -133,9 +134,9 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningServer> {
   };
 
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      killGroup(child, "SIGTERM");
-      const timer = setTimeout(() => killGroup(child, "SIGKILL"), 3000);
+    if (!spawnError && child.exitCode === null && child.signalCode === null) {
+      signal(child, "SIGTERM");
+      const timer = setTimeout(() => signal(child, "SIGKILL"), 3000);
       await exited;
       clearTimeout(timer);
     }

@@ -88,9 +88,14 @@ export class EmbeddedBus implements Bus {
     this.port = (this.server.address() as { port: number }).port;
   }
 
+  private publishing = 0;
+  private idle: Array<() => void> = [];
+
   publish(topic: string, payload: string, retain: boolean): void {
+    this.publishing++;
     this.aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos: 1, retain, dup: false } as PublishPacket, (err) => {
       if (err) this.opts.log.error("mqtt publish failed", { topic, error: err.message });
+      if (--this.publishing === 0) for (const f of this.idle.splice(0)) f();
     });
   }
 
@@ -110,9 +115,15 @@ export class EmbeddedBus implements Bus {
 
   async close(): Promise<void> {
     if (!this.server) return;
+    // Let the last results reach the devices: wait for publishes under way, then end sockets
+    // gracefully (their buffers flush), and only then cut what is left.
+    if (this.publishing) await new Promise<void>((res) => (this.idle.push(res), setTimeout(res, 2000)));
     await new Promise<void>((res) => {
       this.server.close(() => res());
-      for (const s of this.sockets) s.destroy();
+      for (const s of this.sockets) s.end();
+      setTimeout(() => {
+        for (const s of this.sockets) s.destroy();
+      }, 1000).unref();
     });
     await new Promise<void>((res) => this.aedes.close(() => res()));
   }

@@ -2,6 +2,7 @@
 // UNIQUE (bttn, boot, seq) constraint is what makes a redelivered press fire its action only once.
 import type { DeviceEvent, Reason } from "@bttn/shared";
 import type { Db } from "./db";
+import type { GroupCommit } from "./group-commit";
 
 export type EventState = "running" | "waiting" | "ok" | "fail";
 
@@ -64,7 +65,10 @@ export class EventStore {
   private readonly q;
   private readonly acceptTx;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly commit: GroupCommit,
+  ) {
     this.q = {
       insert: db.prepare(
         "INSERT INTO events (bttn, boot, seq, type, age, bat, rssi, received_at, pressed_at, counter, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running') ON CONFLICT (bttn, boot, seq) DO NOTHING",
@@ -84,7 +88,7 @@ export class EventStore {
         "SELECT id, bttn, boot, seq, state FROM events WHERE id = ?",
       ),
     };
-    this.acceptTx = db.transaction((bttn: string, ev: DeviceEvent, receivedAt: number): Accepted => {
+    this.acceptTx = (bttn: string, ev: DeviceEvent, receivedAt: number): Accepted => {
       const c = this.countersOf(bttn);
       const counts = ev.type !== "heartbeat";
       const pressedAt = receivedAt - ev.age;
@@ -95,8 +99,11 @@ export class EventStore {
       }
       this.q.bump.run(bttn, ev.type);
       if (counts) this.q.bump.run(bttn, "total");
+      // Counted in memory at once: the next event in the same transaction must see this one.
+      (c as unknown as Record<string, number>)[ev.type]++;
+      if (counts) c.total++;
       return { fresh: true, eventId: Number(info.lastInsertRowid), counters: { ...c }, pressedAt };
-    });
+    };
   }
 
   private countersOf(bttn: string): Counters {
@@ -113,16 +120,8 @@ export class EventStore {
    * Records an event once. A fresh event is counted and starts in state 'running'; a repeat of a
    * known identity returns how the first one went, so the caller can answer without firing again.
    */
-  accept(bttn: string, ev: DeviceEvent, receivedAt: number): Accepted {
-    const a = this.acceptTx(bttn, ev, receivedAt);
-    if (a.fresh) {
-      // Counters in memory move only after the transaction committed.
-      const c = this.countersOf(bttn);
-      (c as unknown as Record<string, number>)[ev.type]++;
-      if (ev.type !== "heartbeat") c.total++;
-      a.counters = { ...c };
-    }
-    return a;
+  accept(bttn: string, ev: DeviceEvent, receivedAt: number): Promise<Accepted> {
+    return this.commit.call(() => this.acceptTx(bttn, ev, receivedAt));
   }
 
   getCounters(bttn: string): Counters {
@@ -130,15 +129,16 @@ export class EventStore {
   }
 
   markWaiting(eventId: number): void {
-    this.q.wait.run(eventId);
+    this.commit.write(() => this.q.wait.run(eventId));
   }
 
   finish(eventId: number, state: "ok" | "fail", reason: Reason | null, code: number | null): void {
-    this.q.finish.run(state, reason, code, Date.now(), eventId);
+    const at = Date.now();
+    this.commit.write(() => this.q.finish.run(state, reason, code, at, eventId));
   }
 
   recordRun(r: RunRecord): void {
-    this.q.run.run(r.eventId, r.bttn, r.method, r.url, r.status ?? null, r.durationMs, r.reason ?? null, r.error ?? null, r.startedAt);
+    this.commit.write(() => this.q.run.run(r.eventId, r.bttn, r.method, r.url, r.status ?? null, r.durationMs, r.reason ?? null, r.error ?? null, r.startedAt));
   }
 
   get(eventId: number) {

@@ -1,6 +1,7 @@
 // Last known device health: online flag from the retained status topic (and the MQTT will),
 // battery and RSSI from every event.
 import type { Db } from "./db";
+import type { GroupCommit } from "./group-commit";
 
 export interface DeviceStatus {
   online: boolean;
@@ -12,7 +13,10 @@ export interface DeviceStatus {
 
 export class StatusStore {
   private readonly q;
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly commit: GroupCommit,
+  ) {
     this.q = {
       online: db.prepare(
         "INSERT INTO device_status (bttn, online, fw, last_heard) VALUES (?, ?, ?, ?) ON CONFLICT (bttn) DO UPDATE SET online = excluded.online, fw = COALESCE(excluded.fw, fw), last_heard = excluded.last_heard",
@@ -27,11 +31,20 @@ export class StatusStore {
   }
 
   setOnline(bttn: string, online: boolean, fw: string | undefined, at: number): void {
-    this.q.online.run(bttn, online ? 1 : 0, fw ?? null, at);
+    this.commit.write(() => this.q.online.run(bttn, online ? 1 : 0, fw ?? null, at));
   }
 
+  private lastWrite = new Map<string, number>();
+
+  /**
+   * Battery and signal arrive with every event; writing them each time would cost a statement per
+   * press for a value that changes slowly, so a bttn's health is written at most every 5 s.
+   */
   heard(bttn: string, bat: number | undefined, rssi: number | undefined, at: number): void {
-    this.q.health.run(bttn, bat ?? null, rssi ?? null, at);
+    const last = this.lastWrite.get(bttn) ?? 0;
+    if (at - last < 5_000) return;
+    this.lastWrite.set(bttn, at);
+    this.commit.write(() => this.q.health.run(bttn, bat ?? null, rssi ?? null, at));
   }
 
   get(bttn: string): DeviceStatus {

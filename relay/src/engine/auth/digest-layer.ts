@@ -3,7 +3,7 @@
 // stale) earns exactly one resend signed with that challenge; the request object is kept as it
 // was, so a POST or PUT body goes out again intact. A second refusal is an `auth` failure.
 import { headerValue, headerValues, HttpResponse, Layer, Send } from "../http";
-import { parseChallenges, parseParams } from "./challenge";
+import { Challenge, parseChallenges, parseParams } from "./challenge";
 import { digestAuthorization, newCnonce, pickDigestChallenge } from "./digest";
 import { NonceCache, NonceState } from "./nonce-cache";
 import { refusal, withAuthorization, type Credentials } from "./refusal";
@@ -21,6 +21,13 @@ export function digestLayer(cred: Credentials): Layer {
     const origin = target.origin;
     // The request-target undici sends for this URL; the server hashes what it received.
     const uri = target.pathname + target.search;
+
+    // Apache names the next nonce before the current one expires; using it saves a stale 401.
+    const followNextNonce = (res: HttpResponse, state: NonceState): void => {
+      const info = headerValue(res, "authentication-info");
+      const nextnonce = info ? parseParams(info).nextnonce : undefined;
+      if (nextnonce) cache.rotate(origin, state, nextnonce);
+    };
 
     const send = async (state: NonceState | undefined): Promise<{ res: HttpResponse; signed: boolean }> => {
       const nc = state ? cache.take(state) : undefined;
@@ -40,12 +47,6 @@ export function digestLayer(cred: Credentials): Layer {
       return { res, signed: true };
     };
 
-    const followNextNonce = (res: HttpResponse, state: NonceState): void => {
-      const info = headerValue(res, "authentication-info");
-      const nextnonce = info ? parseParams(info).nextnonce : undefined;
-      if (nextnonce) cache.rotate(origin, state, nextnonce);
-    };
-
     const first = await send(cache.latest(origin));
     if (first.res.status === 403 && first.signed) throw refusal(first.res, "digest");
     if (first.res.status !== 401) return first.res;
@@ -61,7 +62,7 @@ export function digestLayer(cred: Credentials): Layer {
 }
 
 /** Says why we cannot answer the server's Digest challenges, if it sent any. */
-function unsupported(challenges: { scheme: string; params: Record<string, string> }[]): string | undefined {
+function unsupported(challenges: Challenge[]): string | undefined {
   const digest = challenges.filter((c) => c.scheme === "digest");
   if (digest.length === 0) return undefined;
   const what = digest

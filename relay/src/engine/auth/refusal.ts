@@ -32,7 +32,7 @@ export function refusal(res: HttpResponse, ours: AuthScheme, detail?: string): A
   const offered = parseChallenges(headerValues(res, "www-authenticate"));
   const mine = offered.filter((c) => c.scheme === ours);
   if (offered.length > 0 && mine.length === 0) {
-    const theirs = offered.map((c) => NAMES[c.scheme] || c.scheme).filter((s, i, all) => all.indexOf(s) === i);
+    const theirs = offered.map((c) => NAMES[c.scheme] || c.scheme.slice(0, 30)).filter((s, i, all) => all.indexOf(s) === i);
     return new ActionError("auth", "the server asks for " + theirs.join(" or ") + " authentication, but the action is set to " + name, 401);
   }
   if (detail) return new ActionError("auth", detail, 401);

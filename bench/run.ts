@@ -1,0 +1,221 @@
+// npm run bench [-- --rate 2000 --seconds 10 --bttns 50 --scenario plain]
+// Starts the relay as its own process (embedded broker) with K bttns, a loopback webhook sink and
+// K simulated devices here; sends R presses/s for T seconds after a warm-up, and prints delivered,
+// lost, duplicate actions, press→result latency, achieved throughput and the relay's peak RSS.
+// Without arguments it runs the standard rows (the targets of issues #2 and #3).
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { ChildProcess, fork, spawn } from "node:child_process";
+import mqtt, { MqttClient } from "mqtt";
+import { decodeResult, encodeEvent } from "@bttn/shared";
+import { tempDir, sleep } from "../test/support/temp";
+import { freePort } from "../test/support/mosquitto";
+import { SCENARIOS, Scenario } from "./scenarios";
+
+interface Row {
+  scenario: string;
+  rate: number;
+  seconds: number;
+  sent: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  failed: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  throughput: number;
+  rssMb: number;
+  cpuPct: number;
+}
+
+const ROOT = join(import.meta.dirname, "..");
+
+function procStat(pid: number): { hwmKb: number; cpuTicks: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return { hwmKb: hwm, cpuTicks: Number(stat[11]) + Number(stat[12]) };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function startRelayProcess(dir: string, config: unknown, mqttPort: number, httpPort: number): Promise<ChildProcess> {
+  const file = join(dir, "bttn-relay.json");
+  writeFileSync(file, JSON.stringify(config));
+  const extra = process.env.BENCH_RELAY_NODE_ARGS ? process.env.BENCH_RELAY_NODE_ARGS.split(" ") : []; // e.g. --cpu-prof
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", join(ROOT, "relay/src/cli/main.ts"), "--config", file, "--data", join(dir, "data"), "--mqtt-port", String(mqttPort), "--http-port", String(httpPort), "--host", "127.0.0.1", "--log-level", "warn"], {
+    cwd: ROOT, // so `--import tsx` resolves
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+      if (r.ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(50);
+  }
+  child.kill("SIGKILL");
+  throw new Error("relay did not start");
+}
+
+async function connectAll(ids: string[], port: number, onResult: (id: string, payload: Buffer) => void): Promise<MqttClient[]> {
+  return Promise.all(
+    ids.map(
+      (id) =>
+        new Promise<MqttClient>((res, rej) => {
+          const c = mqtt.connect({ host: "127.0.0.1", port, username: id, password: "secret-" + id, clientId: id, protocolVersion: 4, reconnectPeriod: 0 });
+          c.once("error", rej);
+          c.on("message", (_t, p) => onResult(id, p));
+          c.once("connect", () => {
+            (c.stream as unknown as { setNoDelay(v: boolean): void }).setNoDelay(true);
+            c.subscribe(`bttn/${id}/result`, { qos: 1 }, (err) => (err ? rej(err) : res(c)));
+          });
+        }),
+    ),
+  );
+}
+
+async function runRow(sc: Scenario, rate: number, seconds: number, k: number, warmupS: number): Promise<Row> {
+  const dir = tempDir("bench");
+  const sinkProc = fork(join(import.meta.dirname, "sink-process.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    cwd: ROOT,
+    env: { ...process.env, BENCH_SINK_AUTH: sc.sinkAuth ? JSON.stringify(sc.sinkAuth) : "" },
+  });
+  const sink = await new Promise<{ url: string }>((res) => sinkProc.once("message", (m) => res(m as { url: string })));
+  const ids = Array.from({ length: k }, (_, i) => "b" + i);
+  const config = { bttns: Object.fromEntries(ids.map((id) => [id, { secret: "secret-" + id, actions: { pressed: { http: sc.action(sink.url) } } }])) };
+  const mqttPort = await freePort();
+  const httpPort = await freePort();
+  const relay = await startRelayProcess(dir.path, config, mqttPort, httpPort);
+
+  const boot = "be0c" + Math.floor(Math.random() * 0xffff).toString(16).padStart(4, "0");
+  const sentAt = new Map<string, number>(); // `${id}:${seq}` -> ms
+  const latencies: number[] = [];
+  const done = new Set<string>();
+  let failed = 0;
+  let measuring = false;
+  const clients = await connectAll(ids, mqttPort, (id, payload) => {
+    const d = decodeResult(payload.toString());
+    if (!d.ok || d.value.state === "pending") return;
+    const key = id + ":" + d.value.seq;
+    if (done.has(key)) return;
+    done.add(key);
+    const t0 = sentAt.get(key);
+    if (d.value.state === "fail") failed++;
+    if (t0 !== undefined && measuring) latencies.push(performance.now() - t0);
+  });
+  const seqs = new Array(k).fill(0);
+
+  // Sends presses at `r`/s for `s` seconds, in 5 ms ticks, keeping to the schedule by elapsed time.
+  async function drive(r: number, s: number, record: boolean): Promise<number> {
+    const start = performance.now();
+    let sent = 0;
+    let next = 0;
+    const total = Math.round(r * s);
+    while (sent < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * r));
+      while (sent < due) {
+        const i = next++ % k;
+        const id = ids[i];
+        const seq = seqs[i]++;
+        const key = id + ":" + seq;
+        if (record) sentAt.set(key, performance.now());
+        clients[i].publish(`bttn/${id}/event`, encodeEvent({ v: 1, boot, seq, type: "pressed", age: 0, bat: 3.1, rssi: -60 }), { qos: 1 });
+        sent++;
+      }
+      await sleep(5);
+    }
+    return sent;
+  }
+
+  await drive(rate, warmupS, false);
+  await sleep(500);
+  const before = procStat(relay.pid!);
+  const genBefore = process.cpuUsage();
+  measuring = true;
+  const t0 = performance.now();
+  const sent = await drive(rate, seconds, true);
+  // Wait for stragglers: up to 10 s (the action timeout) after the last press.
+  const until = performance.now() + 10_000;
+  const keys = [...sentAt.keys()];
+  while (performance.now() < until && keys.some((key) => !done.has(key))) await sleep(20);
+  const elapsed = (performance.now() - t0) / 1000;
+  const after = procStat(relay.pid!);
+  const gen = process.cpuUsage(genBefore);
+  console.error(`  load generator CPU ${(((gen.user + gen.system) / 1e6 / elapsed) * 100).toFixed(0)} %`);
+  const delivered = keys.filter((key) => done.has(key)).length;
+  const ticks = after.cpuTicks - before.cpuTicks;
+
+  for (const c of clients) c.end(true);
+  relay.kill("SIGTERM");
+  await new Promise((r) => relay.once("close", r));
+  sinkProc.send({ cmd: "report" });
+  const report = await new Promise<{ duplicates: number; cpu: NodeJS.CpuUsage }>((res) => sinkProc.once("message", (m) => res(m as { duplicates: number; cpu: NodeJS.CpuUsage })));
+  console.error(`  webhook sink CPU (whole run) ${((report.cpu.user + report.cpu.system) / 1e3).toFixed(0)} ms`);
+  const dups = report.duplicates;
+  dir.remove();
+
+  latencies.sort((a, b) => a - b);
+  const lastDone = latencies.length ? latencies.length : 0;
+  return {
+    scenario: sc.name,
+    rate,
+    seconds,
+    sent,
+    delivered,
+    lost: sent - delivered,
+    duplicates: dups,
+    failed,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    throughput: lastDone / Math.max(seconds, Math.min(elapsed, seconds + 10)),
+    rssMb: after.hwmKb / 1024,
+    cpuPct: (ticks / 100 / elapsed) * 100,
+  };
+}
+
+function print(rows: Row[]): void {
+  const head = ["scenario", "rate/s", "s", "sent", "delivered", "lost", "dup", "fail", "p50 ms", "p95 ms", "p99 ms", "max ms", "done/s", "peak RSS MB", "CPU %"];
+  const lines = rows.map((r) => [r.scenario, r.rate, r.seconds, r.sent, r.delivered, r.lost, r.duplicates, r.failed, r.p50.toFixed(1), r.p95.toFixed(1), r.p99.toFixed(1), r.max.toFixed(1), r.throughput.toFixed(0), r.rssMb.toFixed(0), r.cpuPct.toFixed(0)].map(String));
+  const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => "| " + cells.map((c, i) => c.padStart(w[i])).join(" | ") + " |";
+  console.log(fmt(head));
+  console.log("|" + w.map((x) => "-".repeat(x + 2)).join("|") + "|");
+  for (const l of lines) console.log(fmt(l));
+}
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: "string" },
+    seconds: { type: "string", default: "10" },
+    bttns: { type: "string", default: "50" },
+    scenario: { type: "string" },
+    warmup: { type: "string", default: "3" },
+  },
+});
+const k = Number(values.bttns);
+const seconds = Number(values.seconds);
+const warmup = Number(values.warmup);
+const plan: Array<[Scenario, number]> = values.rate || values.scenario
+  ? [[SCENARIOS.find((s) => s.name === (values.scenario ?? "plain")) ?? SCENARIOS[0], Number(values.rate ?? 2000)]]
+  : SCENARIOS.flatMap((s) => s.standardRates.map((r) => [s, r] as [Scenario, number]));
+const rows: Row[] = [];
+console.log(`bttn relay benchmark: ${k} bttns, ${seconds} s per row after ${warmup} s warm-up, embedded broker, QoS 1, loopback`);
+for (const [sc, rate] of plan) {
+  const row = await runRow(sc, rate, seconds, k, warmup);
+  rows.push(row);
+  print([row]);
+}
+console.log("");
+print(rows);

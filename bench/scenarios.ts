@@ -1,0 +1,36 @@
+// The benchmark's rows: which action every simulated bttn has, and at which rates it runs.
+import type { SinkAuth } from "./sink";
+
+export interface Scenario {
+  name: string;
+  standardRates: number[];
+  action(sinkUrl: string): Record<string, unknown>;
+  sinkAuth?: SinkAuth;
+}
+
+const AUTH: SinkAuth = { username: "bench", password: "bench-password", realm: "bench@bttn" };
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: "plain",
+    standardRates: [2000, 4000],
+    action: (url) => ({ method: "POST", url, format: "json", args: { b: "<ID>", n: "<COUNTERP>" } }),
+  },
+  {
+    name: "json-5-tags",
+    standardRates: [2000],
+    action: (url) => ({
+      method: "POST",
+      url,
+      format: "json",
+      args: { b: "<ID>", n: "<COUNTERP>", at: "<DATETIME>", type: "<ETYPE>", bat: "<BATTERY>" },
+      headers: { "X-Event": "<EID>" },
+    }),
+  },
+  {
+    name: "digest",
+    standardRates: [2000],
+    sinkAuth: AUTH,
+    action: (url) => ({ method: "POST", url, format: "json", args: { b: "<ID>", n: "<COUNTERP>" }, auth: { type: "digest", username: AUTH.username, password: AUTH.password } }),
+  },
+];

@@ -1,0 +1,110 @@
+// Builds the firmware: esbuild bundles the Espruino entry into dist/bttn.js (es2015, minified, one
+// function scope), then the dialect gate checks the bundle, then the size is held to the budget.
+// Any of the three failing fails the build: nothing that cannot run on the device gets to dist/.
+//   npm run build -w firmware
+import { build as esbuild } from "esbuild";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatViolation, gate, SourceMap, Violation } from "./gate";
+
+const FIRMWARE = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const BUNDLE = join(FIRMWARE, "dist", "bttn.js");
+/** The device's budget for the minified bundle. */
+export const BUDGET = 16 * 1024;
+
+/**
+ * Property names that exist only between the firmware's own parts (core, bindings): esbuild shortens
+ * them in the bundle, about 900 bytes. A name here must never be one that Espruino's API, the
+ * protocol's JSON or a Storage file uses, because those keep their names (state, time, read, write,
+ * connect, password, sleep, boot, ...): firmware/test/build.test.ts checks the list against
+ * espruino.d.ts and the protocol package, and test/firmware-bundle.test.ts runs the bundle.
+ */
+export const MANGLED = [
+  // Bindings
+  "after", "cancel", "isDown", "pwm", "adc", "wake", "watchdog", "onDrop",
+  // core parts
+  "idle", "show", "mqtt", "drop", "unacked", "subscribe", "publish", "items", "dropped", "add", "remove",
+  "timer", "acked", "sent", "retain", "topic", "payload", "hello", "clientId", "username", "keepalive", "clean", "will",
+  "start", "stop", "link", "settings", "queued", "onLed", "debounceMs",
+  // timing options
+  "wifiMs", "connackMs", "backoffMs", "backoffMaxMs", "deniedMs", "resultMs", "marginMs", "queueMax", "giveUpMs", "settleMs", "keepaliveS",
+];
+
+export interface BuildResult {
+  file: string;
+  bytes: number;
+  code: string;
+  violations: Violation[];
+  /** Human-readable lines: size, budget, violations. */
+  report: string[];
+  ok: boolean;
+}
+
+export async function buildFirmware(opts: { entry?: string; outfile?: string; budget?: number } = {}): Promise<BuildResult> {
+  const outfile = opts.outfile ?? BUNDLE;
+  const budget = opts.budget ?? BUDGET;
+  const version = JSON.parse(readFileSync(join(FIRMWARE, "package.json"), "utf8")).version as string;
+  mkdirSync(dirname(outfile), { recursive: true });
+  const r = await esbuild({
+    entryPoints: [opts.entry ?? join(FIRMWARE, "src", "espruino", "main.ts")],
+    bundle: true,
+    // CommonJS on the "node" platform leaves require("Storage") alone (an iife bundle would wrap
+    // every require in a helper that needs Proxy); the banner and footer make it an iife anyway,
+    // so nothing of ours lands in Espruino's global scope.
+    format: "cjs",
+    platform: "node",
+    external: ["Storage", "Wifi", "net"],
+    target: "es2015",
+    // Espruino runs ?? (REFERENCE.md section 2): keep it rather than lowering it to a longer form.
+    supported: { "nullish-coalescing": true },
+    minify: true,
+    charset: "ascii",
+    legalComments: "none",
+    banner: { js: "(function(){" },
+    footer: { js: "})();" },
+    define: { FW_VERSION: JSON.stringify(version) },
+    // Class fields as plain assignments, not esbuild's __publicField helper.
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
+    mangleProps: new RegExp("^(" + MANGLED.join("|") + ")$"),
+    sourcemap: "external",
+    write: false,
+    outfile,
+    logLevel: "silent",
+  });
+  const js = r.outputFiles.find((f) => f.path.endsWith(".js"))!;
+  const mapFile = r.outputFiles.find((f) => f.path.endsWith(".map"))!;
+  // "use strict" is an expression statement that does nothing on Espruino: 13 bytes saved.
+  const code = js.text.replace(/\n+$/, "").replace(/^(\(function\(\)\{\n?)"use strict";/, "$1");
+  const map = JSON.parse(mapFile.text) as SourceMap;
+  // Source paths relative to the repository, so messages point at files a person can open.
+  map.sources = map.sources.map((s) => relative(join(FIRMWARE, ".."), join(dirname(outfile), s)));
+  const violations = gate(code, map);
+  const bytes = Buffer.byteLength(code);
+  const report: string[] = [];
+  for (const v of violations) report.push(formatViolation(v, relative(process.cwd(), outfile)));
+  report.push(relative(process.cwd(), outfile) + ": " + bytes + " bytes (" + (bytes / 1024).toFixed(1) + " KiB) of " + budget / 1024 + " KiB budget, " + ((100 * bytes) / budget).toFixed(0) + "% used");
+  const ok = violations.length === 0 && bytes <= budget;
+  if (violations.length) report.push("dialect gate: " + violations.length + " construct(s) Espruino cannot run");
+  if (bytes > budget) report.push("over budget by " + (bytes - budget) + " bytes");
+  if (ok) {
+    writeFileSync(outfile, code);
+    writeFileSync(outfile + ".map", JSON.stringify(map));
+  } else {
+    rmSync(outfile, { force: true });
+  }
+  return { file: outfile, bytes, code, violations, report, ok };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  buildFirmware().then(
+    (r) => {
+      for (const l of r.report) (r.ok ? console.log : console.error)(l);
+      process.exit(r.ok ? 0 : 1);
+    },
+    (e) => {
+      console.error((e as Error).message);
+      process.exit(1);
+    },
+  );
+}

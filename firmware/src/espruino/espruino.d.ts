@@ -1,0 +1,58 @@
+// Hand-written typings for exactly the part of Espruino 2v29 (ESP32 build) that bttn uses, so the
+// compiler stops us from calling anything else by accident. Modules come from `require(name)`,
+// which the Node typings already declare; cast its result to the interfaces below.
+
+/** The argument of a setWatch callback: `state` is the pin level now, `time` seconds (getTime). */
+interface EspruinoWatchEvent {
+  state: boolean;
+  time: number;
+}
+
+declare function setWatch(f: (e: EspruinoWatchEvent) => void, pin: number, o: { repeat: boolean; edge: "rising" | "falling" | "both"; debounce: number }): number;
+declare function digitalRead(pin: number): number;
+/** Duty 0..1; GPIO 25/26 are DAC outputs instead of PWM. */
+declare function analogWrite(pin: number, value: number): void;
+/** 0..1 of full scale; ADC1 pins (32-39) only. */
+declare function analogRead(pin: number): number;
+/** Seconds since 1970 on the system clock (kept across deep sleep by the ESP32's RTC). */
+declare function getTime(): number;
+
+declare const E: {
+  /** `auto`: kicked by the interpreter whenever it is idle, so only a hang in JS or native code bites. */
+  enableWatchdog(seconds: number, auto: boolean): void;
+};
+
+declare const ESP32: {
+  /** 0 = not a deep-sleep wake, 2 = EXT0 (a pin), 4 = timer. */
+  getWakeupCause(): number;
+  /** Deep sleep until `pin` reaches `level` (RTC GPIOs only). Does not return. */
+  deepSleepExt0(pin: number, level: number): void;
+};
+
+interface EspruinoStorage {
+  read(name: string): string | undefined;
+  write(name: string, data: string): boolean;
+  erase(name: string): void;
+}
+
+interface EspruinoWifi {
+  /** `done(err)` runs once an IP address is up (err null); on ESP32 it never runs on failure. */
+  connect(ssid: string, o: { password?: string }, done: (err: string | null) => void): void;
+  disconnect(): void;
+  /** Not in every build (absent on ESP32 2v29): static IP settings. */
+  setIP?: (o: { ip: string; gw?: string; netmask?: string }, done?: () => void) => void;
+  on(event: "disconnected", f: () => void): void;
+  /** `rssi` is there while connected. */
+  getStatus(): { rssi?: number };
+}
+
+interface EspruinoSocket {
+  write(data: string): boolean;
+  end(): void;
+  on(event: "data", f: (data: string) => void): void;
+  on(event: "close" | "error", f: () => void): void;
+}
+
+interface EspruinoNet {
+  connect(o: { host: string; port: number }, connected: () => void): EspruinoSocket;
+}

@@ -1,0 +1,143 @@
+// The bindings on Node, for the simulator and the tests. Only the hardware is pretend: the button
+// is pressed by a call, the LED's duty cycles are recorded, Wi-Fi is up unless a test says
+// otherwise, Storage is a Map or a directory, and deep sleep just stops. Timers are real, and so
+// is TCP: the core talks to a real broker through node:net.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as net from "node:net";
+import { join } from "node:path";
+import type { Bindings, Storage, WakeCause } from "../bindings";
+
+export interface SimOptions {
+  storage?: Storage;
+  /** Why this "boot" happened. */
+  wake?: WakeCause;
+  /** The button is held at boot (a wake by the button, still pressed). */
+  heldAtBoot?: boolean;
+  /** Wi-Fi comes up when asked (default true). */
+  wifi?: boolean;
+  rssi?: number;
+  /** ADC readings 0..1 by pin. */
+  adc?: Record<number, number>;
+  log?: (msg: string) => void;
+  onSleep?: (ms: number, pin: number) => void;
+}
+
+export interface SimHardware {
+  bindings: Bindings;
+  /** Drives the button: down or up, now. */
+  button(down: boolean): void;
+  /** PWM duty by pin, as last written. */
+  pwm: Record<number, number>;
+  /** Whether Wi-Fi connects; dropping it runs the drop handlers. */
+  setWifi(up: boolean): void;
+  /** The last deep sleep asked for. */
+  slept?: { ms: number; pin: number };
+  /** Cancels every timer and closes every socket still open (a test's clean-up). */
+  dispose(): void;
+}
+
+export function memoryStorage(files?: Map<string, string>): Storage & { files: Map<string, string> } {
+  const m = files ?? new Map<string, string>();
+  return {
+    files: m,
+    read: (name) => m.get(name),
+    write: (name, data) => void m.set(name, data),
+    erase: (name) => void m.delete(name),
+  };
+}
+
+/** Storage files kept in a directory, so a simulated device keeps its queue across runs. */
+export function dirStorage(dir: string): Storage {
+  mkdirSync(dir, { recursive: true });
+  const path = (name: string) => join(dir, name.replace(/[^A-Za-z0-9._-]/g, "_"));
+  return {
+    read: (name) => (existsSync(path(name)) ? readFileSync(path(name), "latin1") : undefined),
+    write: (name, data) => writeFileSync(path(name), data, "latin1"),
+    erase: (name) => rmSync(path(name), { force: true }),
+  };
+}
+
+export function simHardware(o: SimOptions = {}): SimHardware {
+  const timers = new Set<NodeJS.Timeout>();
+  const sockets = new Set<net.Socket>();
+  const watches: Array<(down: boolean, t: number) => void> = [];
+  const drops: Array<() => void> = [];
+  let wifiUp = o.wifi ?? true;
+  let held = !!o.heldAtBoot;
+  let disposed = false;
+
+  const after = (ms: number, f: () => void): NodeJS.Timeout => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      if (!disposed) f();
+    }, ms);
+    timers.add(t);
+    return t;
+  };
+
+  const hw: SimHardware = {
+    pwm: {},
+    bindings: {
+      now: () => Date.now(),
+      after,
+      cancel: (t) => {
+        if (!t) return;
+        clearTimeout(t as NodeJS.Timeout);
+        timers.delete(t as NodeJS.Timeout);
+      },
+      watch: (_pin, _debounceMs, f) => void watches.push(f),
+      isDown: () => held,
+      pwm: (pin, duty) => void (hw.pwm[pin] = duty),
+      adc: (pin) => o.adc?.[pin],
+      connect(host, port, h) {
+        const s = net.connect({ host, port });
+        sockets.add(s);
+        s.setNoDelay(true); // REFERENCE.md section 6: Nagle costs 10-40 ms per QoS 1 round trip
+        s.on("connect", () => h.open());
+        s.on("data", (d: Buffer) => h.data(d.toString("latin1")));
+        s.on("error", () => {}); // `close` follows every error
+        s.on("close", () => {
+          sockets.delete(s);
+          if (!disposed) h.close();
+        });
+        return {
+          write: (d) => void (s.writable && s.write(Buffer.from(d, "latin1"))),
+          end: () => void s.destroy(),
+        };
+      },
+      wifi: {
+        connect(_w, done) {
+          if (wifiUp) after(5, done);
+        },
+        off() {},
+        onDrop: (f) => void drops.push(f),
+        rssi: () => (wifiUp ? o.rssi : undefined),
+      },
+      storage: o.storage ?? memoryStorage(),
+      wake: () => o.wake ?? "",
+      sleep(ms, pin) {
+        hw.slept = { ms, pin };
+        o.onSleep?.(ms, pin);
+      },
+      watchdog() {},
+      log: o.log ?? ((m) => console.log("[bttn] " + m)),
+    },
+    button(down) {
+      held = down;
+      for (const f of watches) f(down, Date.now());
+    },
+    setWifi(up) {
+      const was = wifiUp;
+      wifiUp = up;
+      if (was && !up) for (const f of drops) f();
+    },
+    dispose() {
+      disposed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+  };
+  return hw;
+}

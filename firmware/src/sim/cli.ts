@@ -1,0 +1,203 @@
+// The bttn simulator: the firmware's core on Node, against a running relay, with the LED drawn in
+// the terminal. It takes the same device file as flash.sh (its Wi-Fi settings are ignored).
+//
+//   npm run sim -- --config kitchen.json                 interactive: s short, l long, d double,
+//                                                        w Wi-Fi off/on, q quit
+//   npm run sim -- --config kitchen.json --press short   one press; prints the LED's outcome and
+//                                                        exits 0 on ok, 1 on fail (or no answer)
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { DeviceFile } from "@bttn/shared";
+import type { Storage } from "../bindings";
+import { readDeviceFile } from "../core/start";
+import { dirStorage, memoryStorage } from "./bindings";
+import { PressKind, SimDevice, startSimDevice } from "./device";
+
+const USAGE = `usage: npm run sim -- --config FILE [--press short|long|double] [--timeout SECONDS] [--storage DIR]
+
+  --config FILE     the bttn's device file (bttn.json), as flash.sh takes it
+  --press KIND      press once, print the LED's outcome, exit 0 on ok and 1 on fail
+  --timeout S       how long --press waits for the relay's answer (default 30)
+  --storage DIR     keep the simulated flash (queued presses, boot counter) in DIR
+`;
+
+interface Args {
+  config?: string;
+  press?: PressKind;
+  timeoutS: number;
+  storage?: string;
+}
+
+function parseArgs(argv: string[]): Args | string {
+  const a: Args = { timeoutS: 30 };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = argv[i + 1];
+    if (k === "--help" || k === "-h") return "";
+    if (k === "--config" && v) a.config = argv[++i];
+    else if (k === "--press" && (v === "short" || v === "long" || v === "double")) a.press = argv[++i] as PressKind;
+    else if (k === "--timeout" && v && Number(v) > 0) a.timeoutS = Number(argv[++i]);
+    else if (k === "--storage" && v) a.storage = argv[++i];
+    else return "unknown or incomplete option: " + k;
+  }
+  if (!a.config) return "--config is required";
+  return a;
+}
+
+/** The LED as a coloured dot (24-bit colour) and the pattern's name. */
+export function drawLed(pattern: string, rgb: number): string {
+  const r = (rgb >> 16) & 255;
+  const g = (rgb >> 8) & 255;
+  const b = rgb & 255;
+  const dot = rgb ? `\x1b[38;2;${r};${g};${b}m\u25cf\x1b[0m` : "\x1b[2m\u25cb\x1b[0m";
+  return dot + " " + pattern;
+}
+
+function loadFile(path: string): DeviceFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new Error(path + ": " + (e as Error).message);
+  }
+  const out: { file?: DeviceFile } = {};
+  const err = readDeviceFile(text, out);
+  if (!out.file) throw new Error(path + ": " + err);
+  return out.file;
+}
+
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function scripted(file: DeviceFile, a: Args, storage: Storage): Promise<number> {
+  const dev = startSimDevice(file, {
+    sim: { storage, log: (m) => process.stderr.write("[bttn] " + m + "\n") },
+    onLed: (p, _rgb, first) => {
+      if (first && p !== "off") process.stdout.write("led: " + p + "\n");
+    },
+  });
+  try {
+    // Press once the link is up, as a person would after the blue blinking stops; a relay that
+    // cannot be reached still gets the press queued, as on the device.
+    for (let i = 0; i < 100 && dev.app.link() !== "up" && dev.app.link() !== "denied"; i++) await wait(50);
+    if (dev.app.link() === "denied") {
+      process.stdout.write("denied: the broker refused this bttn's id or secret\n");
+      return 1;
+    }
+    const outcome = dev.waitFor(["ok", "fail"], a.timeoutS * 1000);
+    await dev.press(a.press!);
+    const p = await outcome.catch(() => "");
+    process.stdout.write((p || "no answer within " + a.timeoutS + " s (" + (dev.app.queued() ? "press queued" : "sent") + ")") + "\n");
+    return p === "ok" ? 0 : 1;
+  } finally {
+    // Like pulling the plug: no DISCONNECT, so the broker publishes the will (online:false).
+    dev.hw.dispose();
+  }
+}
+
+function interactive(file: DeviceFile, storage: Storage): Promise<number> {
+  const tty = process.stdout.isTTY;
+  let line = "";
+  const redraw = () => {
+    if (tty) process.stdout.write("\r\x1b[2K" + line);
+  };
+  const log = (m: string) => {
+    if (tty) process.stdout.write("\r\x1b[2K");
+    process.stdout.write("[bttn] " + m + "\n");
+    redraw();
+  };
+  let wifi = true;
+  let asleep = false;
+  let dev: SimDevice;
+  const boot = (wake?: "button") => {
+    asleep = false;
+    dev = startSimDevice(file, {
+      sim: {
+        storage,
+        log,
+        wake,
+        heldAtBoot: !!wake,
+        onSleep: () => {
+          asleep = true;
+          log("deep sleep: press s, l or d to wake it with that press");
+        },
+      },
+      onLed: (p, rgb, first) => {
+        line = drawLed(p, rgb) + "   (s short, l long, d double, w Wi-Fi, q quit)";
+        if (tty) redraw();
+        else if (first) process.stdout.write("led: " + p + "\n");
+      },
+    });
+  };
+  boot();
+  log("simulating bttn " + file.id + " against " + file.relay.host + ":" + file.relay.port);
+
+  return new Promise((done) => {
+    const quit = () => {
+      dev.hw.dispose();
+      if (tty) process.stdout.write("\n");
+      if (process.stdin.isTTY) process.stdin.setRawMode(false);
+      process.stdin.pause();
+      done(0);
+    };
+    const act = async (key: string) => {
+      const kind: PressKind | undefined = key === "s" || key === " " ? "short" : key === "l" ? "long" : key === "d" ? "double" : undefined;
+      if (key === "q" || key === "\u0003") return quit();
+      if (key === "w") {
+        wifi = !wifi;
+        dev.hw.setWifi(wifi);
+        log("Wi-Fi " + (wifi ? "back" : "off"));
+        return;
+      }
+      if (!kind) return;
+      if (asleep) {
+        // The wake press: the board boots with the button held, then the gesture goes on.
+        boot("button");
+        await wait(kind === "long" ? dev.app.settings.longMs + 300 : 80);
+        dev.hw.button(false);
+        return;
+      }
+      await dev.press(kind);
+    };
+    if (process.stdin.isTTY) {
+      process.stdin.setRawMode(true);
+      process.stdin.setEncoding("utf8");
+      process.stdin.on("data", (k: string) => void act(k.toLowerCase()));
+    } else {
+      // Piped: one command a line (short, long, double, wifi, quit), for demos and scripts.
+      const rl = createInterface({ input: process.stdin });
+      rl.on("line", (l) => void act(({ short: "s", long: "l", double: "d", wifi: "w", quit: "q" } as Record<string, string>)[l.trim()] ?? ""));
+      rl.on("close", quit);
+    }
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const a = parseArgs(argv);
+  if (typeof a === "string") {
+    process.stderr.write((a ? a + "\n\n" : "") + USAGE);
+    return a ? 2 : 0;
+  }
+  // npm runs scripts from the package root; a relative path means relative to where the user was.
+  const base = process.env.INIT_CWD || process.cwd();
+  let file: DeviceFile;
+  try {
+    file = loadFile(resolve(base, a.config!));
+  } catch (e) {
+    process.stderr.write((e as Error).message + "\n");
+    return 2;
+  }
+  const storage = a.storage ? dirStorage(resolve(base, a.storage)) : memoryStorage();
+  return a.press ? scripted(file, a, storage) : interactive(file, storage);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(String((e as Error).stack || e) + "\n");
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,56 @@
+// The build: bundle, gate and budget together, on the real firmware.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BUDGET, buildFirmware, MANGLED } from "../scripts/build";
+
+const FIRMWARE = join(import.meta.dirname, "..");
+
+test("the firmware builds, passes the dialect gate and fits the budget", async () => {
+  const r = await buildFirmware();
+  assert.equal(r.violations, [], r.report.join("\n"));
+  assert.ok(r.ok, r.report.join("\n"));
+  assert.ok(r.bytes <= BUDGET, r.bytes + " bytes");
+  assert.is(readFileSync(r.file, "utf8"), r.code, "dist/bttn.js is what was checked");
+  assert.match(r.report[r.report.length - 1], /bytes .* of 16 KiB budget/);
+});
+
+test("the bundle is one function scope that needs only Espruino's own modules", async () => {
+  const r = await buildFirmware();
+  assert.ok(r.code.startsWith("(function(){") && r.code.endsWith("})();"));
+  const required = [...r.code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).sort();
+  assert.equal([...new Set(required)], ["Storage", "Wifi", "net"]);
+  assert.not.match(r.code, /__require|Proxy|Reflect|Object\.prototype/, "no esbuild helper that Espruino cannot run");
+  assert.match(r.code, /fw:"\d+\.\d+\.\d+"/, "the version from package.json is built in");
+});
+
+test("a bundle over the budget or with a banned construct fails the build and leaves no dist file", async () => {
+  const over = await buildFirmware({ budget: 1024, outfile: join(FIRMWARE, "dist", "over-budget-test.js") });
+  assert.not.ok(over.ok);
+  assert.match(over.report.join("\n"), /over budget by \d+ bytes/);
+  assert.not.ok(readdirSync(join(FIRMWARE, "dist")).includes("over-budget-test.js"));
+});
+
+/** Identifiers in code with comments removed. */
+function words(text: string): Set<string> {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  return new Set(code.match(/[A-Za-z_$][\w$]*/g) ?? []);
+}
+
+test("no shortened property name is one Espruino's API or the protocol's JSON uses", () => {
+  const espruino = words(readFileSync(join(FIRMWARE, "src", "espruino", "espruino.d.ts"), "utf8"));
+  const sharedDir = join(FIRMWARE, "..", "shared", "src");
+  const jsonKeys = new Set<string>();
+  for (const f of readdirSync(sharedDir)) {
+    for (const m of readFileSync(join(sharedDir, f), "utf8").matchAll(/"([A-Za-z_$][\w$]*)"/g)) jsonKeys.add(m[1]);
+  }
+  // Storage files the core writes: the queue and the relay's config keep their JSON names.
+  for (const k of ["at", "d", "q", "b", "s", "y", "t", "v"]) jsonKeys.add(k);
+  for (const name of MANGLED) {
+    assert.not.ok(espruino.has(name), name + " is used by Espruino's API (espruino.d.ts): it must keep its name");
+    assert.not.ok(jsonKeys.has(name), name + " is a protocol or Storage JSON field: it must keep its name");
+  }
+});
+
+test.run();
