@@ -27,6 +27,8 @@ import type { Accepted, EventStore } from "./store/events";
 import type { StatusStore } from "./store/status";
 import type { HttpAction } from "./config/schema";
 import { resolveTls } from "./engine/tls";
+import type { CallbackManager, Outcome as CallbackOutcome } from "./callbacks/manager";
+import type { CallbackRow } from "./callbacks/store";
 
 /** See onAccepted; documented in the protocol reference (README). */
 export const PENDING_AFTER_MS = 100;
@@ -44,9 +46,13 @@ export interface PipelineOptions {
   timeZone?: string;
   /** Events older than this (ms, by their `age`) fail with `stale` instead of firing. */
   staleAfterMs: number;
-  /** Resolves a dynamic webhook URL for a bttn (issue 3); undefined when none is registered. */
+  /** Resolves a dynamic webhook URL for a bttn; undefined when none is registered. */
   dynamicUrl?: (bttnId: string) => string | undefined;
+  /** Async actions' callbacks; without it, `async: true` actions fail with `internal`. */
+  callbacks?: CallbackManager;
 }
+
+type Ident = { boot: string; seq: number };
 
 export class Pipeline {
   private inFlight = new Set<Promise<void>>();
@@ -120,6 +126,10 @@ export class Pipeline {
       // The device may have missed the answer: say again how it went (or that it is still going).
       if (accepted.state === "ok") this.publish(bttn.id, okResult(ev, accepted.code ?? undefined));
       else if (accepted.state === "fail") this.publish(bttn.id, failResult(ev, accepted.reason ?? "internal", accepted.code ?? undefined));
+      else if (accepted.state === "waiting") {
+        const left = this.o.callbacks?.remainingFor(accepted.eventId);
+        if (left !== undefined) this.publish(bttn.id, pendingResult(ev, left));
+      }
       return;
     }
     this.stats.events++;
@@ -146,6 +156,7 @@ export class Pipeline {
     const startedAt = Date.now();
     let req: HttpRequest | undefined;
     let outcome: Outcome;
+    let callback: { url: string; tokenHash: string } | undefined;
     try {
       let url = action.url;
       const dynamic = url === "dynamic";
@@ -154,7 +165,11 @@ export class Pipeline {
         if (!registered) throw new ActionError("no-webhook", "no webhook URL is registered for this bttn");
         url = registered;
       }
-      const ctx = tagContext(bttn, { eventId, type: ev.type, pressedAt, age: ev.age, bat: ev.bat, rssi: ev.rssi, counters }, this.o.timeZone);
+      if (action.async) {
+        if (!this.o.callbacks) throw new ActionError("internal", "async actions are not available");
+        callback = await this.o.callbacks.issue(eventId, bttn.id, ev, action.callbackTimeout);
+      }
+      const ctx = tagContext(bttn, { eventId, type: ev.type, pressedAt, age: ev.age, bat: ev.bat, rssi: ev.rssi, counters, callbackUrl: callback?.url }, this.o.timeZone);
       req = buildRequest(action, url, dynamic, ctx, resolveTls(action, this.o.log, bttn.id + "/" + ev.type));
       outcome = await this.o.engine.perform(action, req);
     } catch (err) {
@@ -172,6 +187,12 @@ export class Pipeline {
       error: outcome.error,
       startedAt,
     });
+    if (callback) {
+      // The first request of an async action only opens the wait; the callback decides.
+      if (outcome.ok) this.o.events.markWaiting(eventId);
+      this.o.callbacks!.firstRequestDone(callback.tokenHash, outcome.ok);
+      if (outcome.ok) return;
+    }
     if (outcome.ok) this.conclude(bttn.id, ev, eventId, "ok", undefined, outcome.status);
     else {
       this.o.log.info("action failed", { bttn: bttn.id, type: ev.type, reason: outcome.reason, status: outcome.status, error: outcome.error });
@@ -179,7 +200,16 @@ export class Pipeline {
     }
   }
 
-  private conclude(bttnId: string, ev: DeviceEvent, eventId: number, state: "ok" | "fail", reason?: Reason, code?: number): void {
+  /** The callback manager's events: a verdict (or the deadline) decided an async press. */
+  readonly callbackEvents = {
+    decided: (row: CallbackRow, outcome: CallbackOutcome) => {
+      if (outcome === "ok") this.conclude(row.bttn, row, row.eventId, "ok");
+      else this.conclude(row.bttn, row, row.eventId, "fail", outcome === "timeout" ? "callback-timeout" : "negative");
+    },
+    waiting: (row: CallbackRow, remainingMs: number) => this.publish(row.bttn, pendingResult(row, remainingMs)),
+  };
+
+  private conclude(bttnId: string, ev: Ident, eventId: number, state: "ok" | "fail", reason?: Reason, code?: number): void {
     this.o.events.finish(eventId, state, reason ?? null, code ?? null);
     if (state === "ok") {
       this.stats.ok++;

@@ -11,6 +11,7 @@ import { ExternalBus } from "./bus/external";
 import { ConfigError } from "./config/file";
 import { ConfigFile, ConfigFileInput, configFileSchema, formatIssues } from "./config/schema";
 import { ActionEngine } from "./engine/engine";
+import { authLayer } from "./engine/auth/layer";
 import { startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
 import { createLogger, Logger, LogLevel } from "./log";
@@ -19,6 +20,10 @@ import { BttnStore } from "./store/bttns";
 import { openDb } from "./store/db";
 import { EventStore } from "./store/events";
 import { GroupCommit } from "./store/group-commit";
+import { CallbackStore } from "./callbacks/store";
+import { CallbackManager } from "./callbacks/manager";
+import { mountCallbacks } from "./callbacks/route";
+import { guessLanAddress } from "./lan-address";
 import { StatusStore } from "./store/status";
 
 export interface RelayOptions {
@@ -37,6 +42,8 @@ export interface RelayOptions {
   host?: string;
   logLevel?: LogLevel;
   log?: Logger;
+  /** Base URL where webhook servers reach this relay (async callbacks); overrides the config file's. */
+  publicUrl?: string;
 }
 
 export interface Relay {
@@ -82,8 +89,28 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log })
     : new EmbeddedBus({ port: opts.mqttPort ?? 1883, host: opts.host, prefix, bttns, log });
 
-  const engine = new ActionEngine();
-  const pipeline = new Pipeline({ prefix, bus, bttns, events, status, engine, log, timeZone: config.relay.timeZone, staleAfterMs: 3_600_000 });
+  // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
+  // never replayed to another origin by the redirect layer.
+  const engine = new ActionEngine().use((a) => (a.auth ? authLayer(a.auth) : undefined));
+  let httpPort = 0;
+  const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `http://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
+  const callbackStore = new CallbackStore(db, commit);
+  let callbacks: CallbackManager | undefined;
+  const pipeline = new Pipeline({
+    prefix,
+    bus,
+    bttns,
+    events,
+    status,
+    engine,
+    log,
+    timeZone: config.relay.timeZone,
+    staleAfterMs: 3_600_000,
+    get callbacks() {
+      return callbacks;
+    },
+  });
+  callbacks = new CallbackManager(callbackStore, pipeline.callbackEvents, publicUrl, log);
 
   const publishDeviceConfig = (id: string) => {
     const b = bttns.get(id);
@@ -106,9 +133,15 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     throw e;
   }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
+  const restored = callbacks.restore(
+    (eventId) => events.get(eventId)?.state === "waiting",
+    (row) => bttns.get(row.bttn)?.actions[events.get(row.eventId)?.type as "pressed"]?.http.callbackTimeout ?? 60_000,
+  );
+  if (restored) log.info("still waiting for async callbacks from before the restart", { count: restored });
 
   const app = new Hono();
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length);
+  mountCallbacks(app, callbacks, log);
   let http;
   try {
     http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host);
@@ -118,6 +151,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     db.close();
     throw e;
   }
+  httpPort = http.port;
   const mqttPort = bus instanceof EmbeddedBus ? bus.port : 0;
   log.info("relay started", { broker: bus.mode, mqttPort: mqttPort || undefined, httpPort: http.port, bttns: bttns.list().length, data: opts.dataDir });
 
@@ -127,6 +161,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       log.info("shutting down: finishing actions in flight", { count: pipeline.pending });
       await http.close();
       await pipeline.drain(); // results still go out: the broker stays up until actions finish
+      callbacks?.close(); // waiting presses stay in the store; the next start waits on
       await bus.close();
       await engine.close();
       commit.flush();

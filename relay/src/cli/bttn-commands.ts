@@ -1,6 +1,6 @@
 // `bttn-relay bttn ...` and `action set`: edit bttns in the database directly. A running relay picks
 // the change up within a second (it watches the database), so a new bttn can connect at once.
-import { networkInterfaces } from "node:os";
+import { guessLanAddress } from "../lan-address";
 import { checkBttnId, checkDeviceFile, DeviceFile } from "@bttn/shared";
 import { httpActionSchema, formatIssues, actionsSchema, ACTION_TYPES_TEXT } from "../config/schema";
 import { BttnStore } from "../store/bttns";
@@ -8,13 +8,6 @@ import { openDb } from "../store/db";
 import { newSecret } from "../store/secrets";
 import { UsageError } from "./options";
 
-/** The first non-internal IPv4 address: what a device on the LAN most likely reaches us at. */
-export function guessLanAddress(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
-  }
-  return "127.0.0.1";
-}
 
 function withStore<T>(dataDir: string, f: (s: BttnStore) => T): T {
   const db = openDb(dataDir);

@@ -26,6 +26,8 @@ Options of run (each also as an environment variable):
   --config FILE            config file, JSON or YAML (default: bttn-relay.json,
                            bttn-relay.yaml or bttn-relay.yml in this directory)  BTTN_CONFIG
   --log-level LEVEL        silent, error, warn, info (default) or debug          BTTN_LOG_LEVEL
+  --public-url URL         where webhook servers reach this relay, for async
+                           callback URLs (default http://<LAN address>:<http port>) BTTN_PUBLIC_URL
 
 Options of bttn, action and config commands: --data DIR (as above).
 

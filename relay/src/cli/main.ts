@@ -20,6 +20,7 @@ const FLAGS = {
   data: { type: "string" },
   config: { type: "string" },
   "log-level": { type: "string" },
+  "public-url": { type: "string" },
   name: { type: "string" },
   "relay-host": { type: "string" },
   "wifi-ssid": { type: "string" },
@@ -55,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       dataDir: v.data,
       configFile: v.config,
       logLevel: v["log-level"],
+      publicUrl: v["public-url"],
     },
     process.env,
     process.cwd(),
@@ -112,6 +114,7 @@ async function run(s: ReturnType<typeof resolveSettings>): Promise<number> {
     mqttPort: s.mqttPort,
     httpPort: s.httpPort,
     host: s.host,
+    publicUrl: s.publicUrl,
     log,
   });
   return new Promise((resolve) => {

@@ -13,6 +13,7 @@ export interface RunSettings {
   dataDir: string;
   configFile?: string;
   logLevel: LogLevel;
+  publicUrl?: string;
 }
 
 export const CONFIG_FILE_NAMES = ["bttn-relay.json", "bttn-relay.yaml", "bttn-relay.yml"];
@@ -27,6 +28,7 @@ export const ENV = {
   dataDir: "BTTN_DATA",
   configFile: "BTTN_CONFIG",
   logLevel: "BTTN_LOG_LEVEL",
+  publicUrl: "BTTN_PUBLIC_URL",
 } as const;
 
 export class UsageError extends Error {}
@@ -44,6 +46,8 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError("--log-level: must be one of " + LOG_LEVELS.join(", "));
   const broker = pick("broker");
   if (broker !== undefined && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(broker)) throw new UsageError("--broker: must be a URL such as mqtt://host:1883 or mqtts://host:8883");
+  const publicUrl = pick("publicUrl");
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new UsageError("--public-url: must be an http:// or https:// URL");
   let configFile = pick("configFile");
   if (configFile === undefined) configFile = CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
   return {
@@ -56,5 +60,6 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
     dataDir: resolve(cwd, pick("dataDir") ?? "data"),
     configFile: configFile ? resolve(cwd, configFile) : undefined,
     logLevel,
+    publicUrl,
   };
 }

@@ -84,8 +84,8 @@ export class EventStore {
         "INSERT INTO runs (event_id, bttn, method, url, status, duration_ms, reason, error, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       interrupted: db.prepare("UPDATE events SET state = 'fail', reason = 'internal', finished_at = ? WHERE state = 'running'"),
-      one: db.prepare<[number], { id: number; bttn: string; boot: string; seq: number; state: EventState }>(
-        "SELECT id, bttn, boot, seq, state FROM events WHERE id = ?",
+      one: db.prepare<[number], { id: number; bttn: string; boot: string; seq: number; type: string; state: EventState }>(
+        "SELECT id, bttn, boot, seq, type, state FROM events WHERE id = ?",
       ),
     };
     this.acceptTx = (bttn: string, ev: DeviceEvent, receivedAt: number): Accepted => {

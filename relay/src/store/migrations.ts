@@ -59,4 +59,37 @@ export const MIGRATIONS: string[] = [
     last_heard INTEGER NOT NULL
   );
   `,
+  `
+  -- Async actions: one row per press waiting for its callback. The token is stored hashed.
+  CREATE TABLE callbacks (
+    token_hash TEXT PRIMARY KEY,
+    event_id INTEGER NOT NULL UNIQUE REFERENCES events (id),
+    bttn TEXT NOT NULL,
+    boot TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    deadline INTEGER NOT NULL,           -- ms since the epoch
+    waits INTEGER NOT NULL DEFAULT 0,    -- how many times the server said Wait
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX callbacks_by_deadline ON callbacks (deadline);
+  -- API keys for webhook servers (dynamic webhooks) and admin tokens: stored hashed.
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,                  -- 'key' (bound to bttns) or 'admin'
+    salt TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    bttns TEXT NOT NULL DEFAULT '[]',    -- JSON array of bttn ids a 'key' may act for
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE TABLE hooks (
+    id TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL REFERENCES api_keys (id),
+    bttn TEXT NOT NULL,
+    url TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX hooks_by_bttn ON hooks (bttn, created_at);
+  `,
 ];

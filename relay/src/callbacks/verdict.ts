@@ -1,0 +1,18 @@
+// What a webhook server may say on its callback URL. Two public vocabularies exist
+// (REFERENCE.md section 1): Positive/Negative/Wait and success/fail; both are accepted, in any case.
+
+export type Verdict = "ok" | "negative" | "wait";
+
+const WORDS: Record<string, Verdict> = {
+  positive: "ok",
+  success: "ok",
+  negative: "negative",
+  fail: "negative",
+  wait: "wait",
+};
+
+export const ACCEPTED_RESULTS = "Positive, Negative, Wait, success or fail";
+
+export function parseVerdict(word: unknown): Verdict | undefined {
+  return typeof word === "string" ? WORDS[word.trim().toLowerCase()] : undefined;
+}
