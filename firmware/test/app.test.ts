@@ -57,6 +57,40 @@ test("online: a press is published with its identity and age, the LED goes pendi
   r.app.stop();
 });
 
+test("presses made while one is in flight are not lost: each is sent and answered", async () => {
+  const r = rig({}, { app: {} });
+  r.clock.advance(100);
+  r.tap();
+  r.clock.advance(500);
+  r.tap();
+  r.clock.advance(150);
+  r.tap(); // within the double window of the second: a double press
+  r.clock.advance(500);
+  assert.equal(r.broker.events().map((e) => [e.seq, e.type]), [[0, "pressed"], [1, "pressed-double"]]);
+  r.result({ seq: 1, state: "ok" });
+  r.clock.advance(5);
+  assert.is(r.leds[r.leds.length - 1], "ok");
+  r.clock.advance(2000);
+  assert.is(r.leds[r.leds.length - 1], "pending", "the first press is still waiting");
+  r.result({ seq: 0, state: "fail", reason: "timeout" });
+  r.clock.advance(5);
+  assert.is(r.leds[r.leds.length - 1], "fail");
+  r.app.stop();
+});
+
+test("refused credentials: the LED says denied and the device does not hammer the broker", () => {
+  const r = rig();
+  r.broker.refuse = 5;
+  r.clock.advance(100);
+  assert.is(r.app.link(), "denied");
+  assert.is(r.leds[r.leds.length - 1], "denied");
+  r.clock.advance(59000);
+  assert.is(r.broker.sockets.length, 1);
+  r.clock.advance(2000);
+  assert.is(r.broker.sockets.length, 2, "one retry a minute");
+  r.app.stop();
+});
+
 test("a fail result shows fail; an answer for another boot or seq changes nothing", () => {
   const r = rig();
   r.clock.advance(100);
@@ -169,6 +203,13 @@ test("every event carries battery voltage and RSSI when the board has them", () 
   r.clock.advance(2005);
   assert.equal(r.leds.slice(-2), ["ok", "lowbat"]);
   r.app.stop();
+  const wrong = rig({ battery: { pin: 35, divider: 10 } }); // 33 V: a misconfigured divider
+  wrong.b.adcValues[35] = 1;
+  wrong.clock.advance(100);
+  wrong.tap();
+  wrong.clock.advance(500);
+  assert.is(wrong.broker.events()[0].bat, undefined, "left out rather than get the press refused");
+  wrong.app.stop();
 });
 
 test("awake mode: a heartbeat every heartbeatS while connected", () => {

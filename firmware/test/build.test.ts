@@ -1,7 +1,8 @@
 // The build: bundle, gate and budget together, on the real firmware.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUDGET, buildFirmware, MANGLED } from "../scripts/build";
 
@@ -25,11 +26,27 @@ test("the bundle is one function scope that needs only Espruino's own modules", 
   assert.match(r.code, /fw:"\d+\.\d+\.\d+"/, "the version from package.json is built in");
 });
 
-test("a bundle over the budget or with a banned construct fails the build and leaves no dist file", async () => {
+test("a bundle over the budget fails the build and leaves no dist file", async () => {
   const over = await buildFirmware({ budget: 1024, outfile: join(FIRMWARE, "dist", "over-budget-test.js") });
   assert.not.ok(over.ok);
   assert.match(over.report.join("\n"), /over budget by \d+ bytes/);
   assert.not.ok(readdirSync(join(FIRMWARE, "dist")).includes("over-budget-test.js"));
+});
+
+test("a banned construct fails the build, named with the TypeScript file and line it came from", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bttn-gate-"));
+  try {
+    const entry = join(dir, "entry.ts");
+    // esbuild passes both of these through at es2015; Espruino cannot parse either.
+    writeFileSync(entry, "const o = { a: 1, b: 2 };\nfunction pick(x: number, ...rest: number[]) {\n  return x + rest.length;\n}\nconst { a, b } = o;\nconsole.log(pick(a, b));\n");
+    const r = await buildFirmware({ entry, outfile: join(dir, "out.js") });
+    assert.not.ok(r.ok);
+    assert.equal(r.violations.map((v) => [v.rule, v.source?.line]), [["rest", 2], ["destructuring", 5]]);
+    assert.match(r.report.join("\n"), /entry\.ts:2:\d+ \(.*out\.js \d+:\d+\): rest: /);
+    assert.not.ok(existsSync(join(dir, "out.js")), "nothing Espruino cannot run is left to flash");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** Identifiers in code with comments removed. */

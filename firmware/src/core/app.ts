@@ -99,7 +99,9 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
   function battery(): number | undefined {
     const bt = file.battery;
     const v = bt && b.adc(bt.pin);
-    return bt && v !== undefined ? Math.round(v * 330 * bt.divider) / 100 : undefined;
+    const volts = bt && v !== undefined ? Math.round(v * 330 * bt.divider) / 100 : -1;
+    // A wrong divider must not get the press refused: the relay accepts `bat` only from 0 to 20 V.
+    return volts >= 0 && volts <= 20 ? volts : undefined;
   }
 
   function event(seqNo: number, bootId: string, type: EventType, age: number): string {
@@ -136,7 +138,9 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
     const w: Waiting = { e: e, timer: 0 };
     waiting.push(w);
     expect(w, t.resultMs);
-    link.mqtt.publish(topic("event"), event(e.s, e.b, e.y, Math.max(0, Math.round(b.now() - e.t))), 1, false, () => {
+    // Age within what the protocol accepts (0 to 30 days), whatever the clock did meanwhile.
+    const age = Math.min(2592000000, Math.max(0, Math.round(b.now() - e.t)));
+    link.mqtt.publish(topic("event"), event(e.s, e.b, e.y, age), 1, false, () => {
       queue.remove(e);
       sent.splice(sent.indexOf(e), 1);
       busyAt = b.now();

@@ -109,9 +109,11 @@ function interactive(file: DeviceFile, storage: Storage): Promise<number> {
   };
   let wifi = true;
   let asleep = false;
-  let dev: SimDevice;
+  let dev: SimDevice | undefined;
+  const current = (): SimDevice => dev!;
   const boot = (wake?: "button") => {
     asleep = false;
+    if (dev) dev.hw.dispose(); // the board that went to sleep
     dev = startSimDevice(file, {
       sim: {
         storage,
@@ -135,7 +137,7 @@ function interactive(file: DeviceFile, storage: Storage): Promise<number> {
 
   return new Promise((done) => {
     const quit = () => {
-      dev.hw.dispose();
+      current().hw.dispose();
       if (tty) process.stdout.write("\n");
       if (process.stdin.isTTY) process.stdin.setRawMode(false);
       process.stdin.pause();
@@ -146,7 +148,7 @@ function interactive(file: DeviceFile, storage: Storage): Promise<number> {
       if (key === "q" || key === "\u0003") return quit();
       if (key === "w") {
         wifi = !wifi;
-        dev.hw.setWifi(wifi);
+        current().hw.setWifi(wifi);
         log("Wi-Fi " + (wifi ? "back" : "off"));
         return;
       }
@@ -154,11 +156,11 @@ function interactive(file: DeviceFile, storage: Storage): Promise<number> {
       if (asleep) {
         // The wake press: the board boots with the button held, then the gesture goes on.
         boot("button");
-        await wait(kind === "long" ? dev.app.settings.longMs + 300 : 80);
-        dev.hw.button(false);
+        await wait(kind === "long" ? current().app.settings.longMs + 300 : 80);
+        current().hw.button(false);
         return;
       }
-      await dev.press(kind);
+      await current().press(kind);
     };
     if (process.stdin.isTTY) {
       process.stdin.setRawMode(true);
