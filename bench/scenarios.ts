@@ -4,13 +4,19 @@ import type { SinkAuth } from "./sink";
 export interface Scenario {
   name: string;
   standardRates: number[];
-  action(sinkUrl: string): Record<string, unknown>;
+  /** The bttns' pressed action; undefined = none (the relay answers no-action: broker + store only). */
+  action(sinkUrl: string): Record<string, unknown> | undefined;
   sinkAuth?: SinkAuth;
 }
 
 const AUTH: SinkAuth = { username: "bench", password: "bench-password", realm: "bench@bttn" };
 
 export const SCENARIOS: Scenario[] = [
+  {
+    name: "no-action",
+    standardRates: [],
+    action: () => undefined,
+  },
   {
     name: "plain",
     standardRates: [2000, 4000],

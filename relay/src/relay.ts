@@ -12,6 +12,8 @@ import { ConfigError } from "./config/file";
 import { ConfigFile, ConfigFileInput, configFileSchema, formatIssues } from "./config/schema";
 import { ActionEngine } from "./engine/engine";
 import { authLayer } from "./engine/auth/layer";
+import { redirectLayer } from "./engine/redirect";
+import { Transport, TransportOptions } from "./engine/transport";
 import { startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
 import { createLogger, Logger, LogLevel } from "./log";
@@ -25,6 +27,10 @@ import { CallbackManager } from "./callbacks/manager";
 import { mountCallbacks } from "./callbacks/route";
 import { guessLanAddress } from "./lan-address";
 import { StatusStore } from "./store/status";
+import { KeyStore } from "./store/keys";
+import { HookStore } from "./store/hooks";
+import { mountApi } from "./api";
+import { ensureAdminToken } from "./api/admin-token";
 
 export interface RelayOptions {
   dataDir: string;
@@ -44,6 +50,8 @@ export interface RelayOptions {
   log?: Logger;
   /** Base URL where webhook servers reach this relay (async callbacks); overrides the config file's. */
   publicUrl?: string;
+  /** How webhook host names resolve (default: the system resolver); tests bring their own DNS. */
+  lookup?: TransportOptions["lookup"];
 }
 
 export interface Relay {
@@ -55,6 +63,8 @@ export interface Relay {
   bus: Bus;
   app: Hono;
   log: Logger;
+  keys: KeyStore;
+  hooks: HookStore;
   close(): Promise<void>;
 }
 
@@ -65,6 +75,15 @@ function relayClientId(dataDir: string): string {
   const id = "bttn-relay-" + randomBytes(6).toString("hex");
   writeFileSync(file, id + "\n");
   return id;
+}
+
+/** Where devices reach the MQTT broker, for the device files the API hands out (no host: guess the LAN address). */
+function brokerForDevices(opts: RelayOptions, bus: Bus): { host?: string; port: number } {
+  // Listening on one address: that is the only one a device can use. On all of them: guess.
+  if (bus instanceof EmbeddedBus) return { host: opts.host && !/^(0\.0\.0\.0|::)$/.test(opts.host) ? opts.host : undefined, port: bus.port };
+  const u = new URL(opts.broker!);
+  const local = /^(localhost|127\.[\d.]+|\[::1\])$/.test(u.hostname); // a broker on this machine, reached over the LAN
+  return { host: local ? undefined : u.hostname, port: Number(u.port) || 1883 };
 }
 
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
@@ -80,6 +99,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const commit = new GroupCommit(db);
   const events = new EventStore(db, commit);
   const status = new StatusStore(db, commit);
+  const keys = new KeyStore(db);
+  const hooks = new HookStore(db);
   const sync = bttns.applyConfigFile(config);
   if (sync.added.length + sync.updated.length + sync.removed.length) log.info("config applied", { source: opts.configSource, ...sync });
   const interrupted = events.closeInterrupted();
@@ -91,7 +112,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
   // never replayed to another origin by the redirect layer.
-  const engine = new ActionEngine().use((a) => (a.auth ? authLayer(a.auth) : undefined));
+  const engine = new ActionEngine(new Transport({ lookup: opts.lookup }))
+    .use((a) => (a.followRedirects ? redirectLayer() : undefined))
+    .use((a) => (a.auth ? authLayer(a.auth) : undefined));
   let httpPort = 0;
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `http://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
   const callbackStore = new CallbackStore(db, commit);
@@ -105,7 +128,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     engine,
     log,
     timeZone: config.relay.timeZone,
-    staleAfterMs: 3_600_000,
+    staleAfterMs: config.relay.staleAfterS * 1000,
+    dynamicUrl: (id) => hooks.urlFor(id),
     get callbacks() {
       return callbacks;
     },
@@ -142,6 +166,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const app = new Hono();
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length);
   mountCallbacks(app, callbacks, log);
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: brokerForDevices(opts, bus) });
+  ensureAdminToken(keys, log);
   let http;
   try {
     http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host);
@@ -169,5 +195,5 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       log.info("relay stopped");
     })());
 
-  return { mqttPort, httpPort: http.port, bttns, events, pipeline, bus, app, log, close };
+  return { mqttPort, httpPort: http.port, bttns, events, pipeline, bus, app, log, keys, hooks, close };
 }

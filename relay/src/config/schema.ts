@@ -96,13 +96,15 @@ export const relaySettingsSchema = z.strictObject({
   publicUrl: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http:// or https:// URL").optional(),
   /** Topic prefix. */
   prefix: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
+  /** A press older than this (seconds, by its `age`) fails with `stale` instead of firing. */
+  staleAfterS: z.number().int().min(1).max(2_592_000).default(3600),
   /** Default time zone for date tags. */
   timeZone: z.string().refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Helsinki" }).optional(),
 });
 
 export const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  relay: relaySettingsSchema.default({}),
+  relay: relaySettingsSchema.prefault({}),
   bttns: z.record(bttnIdSchema, bttnFileEntrySchema).default({}),
 });
 export type ConfigFile = z.output<typeof configFileSchema>;

@@ -35,12 +35,16 @@ export class StatusStore {
   }
 
   private lastWrite = new Map<string, number>();
+  private latest = new Map<string, { bat?: number; rssi?: number; at: number }>();
 
   /**
    * Battery and signal arrive with every event; writing them each time would cost a statement per
-   * press for a value that changes slowly, so a bttn's health is written at most every 5 s.
+   * press for a value that changes slowly, so a bttn's health is written at most every 5 s. The
+   * newest values are kept in memory meanwhile, and `get` answers with them.
    */
   heard(bttn: string, bat: number | undefined, rssi: number | undefined, at: number): void {
+    const prev = this.latest.get(bttn);
+    this.latest.set(bttn, { bat: bat ?? prev?.bat, rssi: rssi ?? prev?.rssi, at });
     const last = this.lastWrite.get(bttn) ?? 0;
     if (at - last < 5_000) return;
     this.lastWrite.set(bttn, at);
@@ -49,7 +53,16 @@ export class StatusStore {
 
   get(bttn: string): DeviceStatus {
     const r = this.q.get.get(bttn);
-    if (!r) return { online: false, fw: null, bat: null, rssi: null, lastHeard: null };
-    return { online: r.online === 1, fw: r.fw, bat: r.bat, rssi: r.rssi, lastHeard: new Date(r.last_heard).toISOString() };
+    const mem = this.latest.get(bttn);
+    if (!r && !mem) return { online: false, fw: null, bat: null, rssi: null, lastHeard: null };
+    const heardAt = Math.max(r?.last_heard ?? 0, mem?.at ?? 0);
+    const fresh = mem && mem.at >= (r?.last_heard ?? 0);
+    return {
+      online: r ? r.online === 1 : true,
+      fw: r?.fw ?? null,
+      bat: (fresh ? mem!.bat : undefined) ?? r?.bat ?? null,
+      rssi: (fresh ? mem!.rssi : undefined) ?? r?.rssi ?? null,
+      lastHeard: new Date(heardAt).toISOString(),
+    };
   }
 }
