@@ -2,10 +2,11 @@
 // while it runs, graceful shutdown with an action in flight.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { checkDeviceFile, DeviceFile } from "@bttn/shared";
-import { runCli, startCli } from "./support/cli";
+import { ROOT, runCli, startCli } from "./support/cli";
 import { connectDevice } from "./support/device";
 import { freePort } from "./support/mosquitto";
 import { startSink } from "./support/webhook-sink";
@@ -60,6 +61,13 @@ test("starts with no config at all, settings from the environment; bttn add whil
     assert.is(checkDeviceFile(file), "");
     assert.equal(file.relay, { host: "127.0.0.1", port: mqttPort });
     assert.not.ok(add.stderr.includes(file.secret), "the secret is printed once, in the device file only");
+    // flash.sh takes the printed file as it is.
+    const devFile = join(dir.path, "porch.json");
+    writeFileSync(devFile, add.stdout);
+    writeFileSync(join(dir.path, "fw.js"), "(function(){})();\n");
+    const flash = spawnSync("./flash.sh", ["--dry-run", join(dir.path, "out"), "--config", devFile, "--bundle", join(dir.path, "fw.js")], { cwd: ROOT, encoding: "utf8" });
+    assert.is(flash.status, 0, flash.stderr);
+    assert.equal(JSON.parse(readFileSync(join(dir.path, "out", "bttn.json"), "utf8")), file);
     const again = await runCli(["bttn", "add", "porch"], { cwd: dir.path, env });
     assert.is(again.code, 2);
     assert.match(again.stderr, /exists already/);
