@@ -26,6 +26,11 @@ export function redactUrl(raw: string): string {
   return u.toString();
 }
 
+/** Whether a query or form parameter of this name probably holds a secret. */
+export function isSecretParam(name: string): boolean {
+  return SECRET_PARAM.test(name);
+}
+
 export function isSecretHeader(name: string): boolean {
   return SECRET_HEADER.test(name);
 }

@@ -1,6 +1,6 @@
 // Starts a relay in-process for a test, on the embedded broker or against a real mosquitto, with a
 // webhook sink and a log that the test can read.
-import { startRelay, Relay } from "../../relay/src/relay";
+import { startRelay, Relay, RelayOptions } from "../../relay/src/relay";
 import type { ConfigFileInput } from "../../relay/src/config/schema";
 import { createLogger } from "../../relay/src/log";
 import { startMosquitto, Mosquitto } from "./mosquitto";
@@ -35,7 +35,13 @@ export async function startRig(...args: Parameters<typeof startRigInner>): Promi
   }
 }
 
-async function startRigInner(kind: BrokerKind, makeConfig: (sink: WebhookSink) => ConfigFileInput, extraBrokerUsers: Record<string, string> = {}): Promise<Rig> {
+/** `relayOptions`: more options for startRelay (a test's own DNS lookup, ...). */
+async function startRigInner(
+  kind: BrokerKind,
+  makeConfig: (sink: WebhookSink) => ConfigFileInput,
+  extraBrokerUsers: Record<string, string> = {},
+  relayOptions: Partial<RelayOptions> = {},
+): Promise<Rig> {
   const sink = await startSink();
   const dir = tempDir("relay");
   const logs: string[] = [];
@@ -49,6 +55,7 @@ async function startRigInner(kind: BrokerKind, makeConfig: (sink: WebhookSink) =
   }
   const start = () =>
     startRelay({
+      ...relayOptions,
       dataDir: dir.path,
       config,
       mqttPort: 0,

@@ -26,19 +26,26 @@ export interface AddOptions {
   wifiPassword?: string;
 }
 
+/** The device file for flash.sh, which holds the only copy of the secret (the REST API makes it too). */
+export function deviceFileFor(id: string, secret: string, o: Omit<AddOptions, "name">): DeviceFile {
+  const file: DeviceFile = { id, secret, relay: { host: o.relayHost ?? guessLanAddress(), port: o.mqttPort || 1883 } };
+  if (o.wifiSsid) file.wifi = o.wifiPassword ? { ssid: o.wifiSsid, password: o.wifiPassword } : { ssid: o.wifiSsid };
+  const bad = checkDeviceFile(file);
+  if (bad) throw new UsageError("device file: " + bad);
+  return file;
+}
+
 /** Adds a bttn; returns the device file for flash.sh (it holds the only copy of the secret). */
 export function addBttn(dataDir: string, id: string, o: AddOptions): DeviceFile {
   const e = checkBttnId(id);
   if (e) throw new UsageError("bttn id " + JSON.stringify(id) + ": " + e);
   const secret = newSecret();
+  // Made first: a bad --relay-host must not leave behind a bttn whose secret nobody saw.
+  const file = deviceFileFor(id, secret, o);
   withStore(dataDir, (s) => {
     if (s.get(id)) throw new UsageError("a bttn " + JSON.stringify(id) + " exists already (bttn secret " + id + " gives it a new secret)");
     s.create(id, "cli", secret, { props: o.name ? { name: o.name } : {} });
   });
-  const file: DeviceFile = { id, secret, relay: { host: o.relayHost ?? guessLanAddress(), port: o.mqttPort || 1883 } };
-  if (o.wifiSsid) file.wifi = o.wifiPassword ? { ssid: o.wifiSsid, password: o.wifiPassword } : { ssid: o.wifiSsid };
-  const bad = checkDeviceFile(file);
-  if (bad) throw new UsageError("device file: " + bad);
   return file;
 }
 

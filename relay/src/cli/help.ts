@@ -11,6 +11,13 @@ Usage:
   bttn-relay action set <id> <event> --url URL [--method GET|POST|PUT|DELETE|PATCH]
         [--format form|json] [--arg key=value ...] [--header Name=value ...] [--timeout MS]
                                       set the HTTP action of a bttn added with the CLI
+  bttn-relay keys create --name NAME --bttn ID [--bttn ID ...]
+                                      make an API key for a webhook server acting for those
+                                      bttns (dynamic webhooks, read API); prints it, only now
+  bttn-relay keys list                list API keys and admin tokens (never the keys themselves)
+  bttn-relay keys revoke <key id>     revoke a key or token for good; its webhooks stop counting
+  bttn-relay admin token [--name NAME]
+                                      make an admin token for the REST API; prints it, only now
   bttn-relay config check [FILE]      validate a config file and exit
   bttn-relay --help | --version
 
@@ -29,7 +36,11 @@ Options of run (each also as an environment variable):
   --public-url URL         where webhook servers reach this relay, for async
                            callback URLs (default http://<LAN address>:<http port>) BTTN_PUBLIC_URL
 
-Options of bttn, action and config commands: --data DIR (as above).
+Options of bttn, action, keys, admin and config commands: --data DIR (as above).
+
+REST API: http://<host>:<http port>/api/v1 (description: /api/v1/openapi.json). At its first start
+the relay makes an admin token and writes it into the log once, in a warn line marked
+"ADMIN TOKEN": the only secret the relay ever logs. Keys are stored hashed.
 
 The database in --data is the one source of truth for bttns. The config file is applied to it at
 start-up: it owns the bttns it declares; bttns added with the CLI stay until removed.

@@ -6,6 +6,7 @@ import { createLogger } from "../log";
 import { startRelay } from "../relay";
 import { addBttn, listBttns, removeBttn, rotateSecret, setAction } from "./bttn-commands";
 import { HELP } from "./help";
+import { createAdminToken, createKey, keyLine, listKeys, revokeKey } from "./key-commands";
 import { resolveSettings, UsageError } from "./options";
 
 const VERSION = "0.1.0";
@@ -31,6 +32,7 @@ const FLAGS = {
   arg: { type: "string", multiple: true },
   header: { type: "string", multiple: true },
   timeout: { type: "string" },
+  bttn: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -90,6 +92,27 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === "action" && sub === "set") {
     setAction(s.dataDir, need(rest[0], "<id>"), need(rest[1], "<event>"), { url: v.url, method: v.method, format: v.format, arg: v.arg ?? [], header: v.header ?? [], timeout: v.timeout });
     process.stderr.write("action set\n");
+    return 0;
+  }
+  if (cmd === "keys" && sub === "create") {
+    const made = createKey(s.dataDir, v.name, v.bttn ?? []);
+    process.stderr.write(`Created API key ${made.key.id} (${made.key.name}) for ${made.key.bttns.join(", ")}. It is shown only now; the relay keeps its hash.\nA webhook server sends it as X-Api-Key.\n`);
+    process.stdout.write(made.token + "\n");
+    return 0;
+  }
+  if (cmd === "keys" && sub === "list") {
+    for (const k of listKeys(s.dataDir)) process.stdout.write(keyLine(k) + "\n");
+    return 0;
+  }
+  if (cmd === "keys" && sub === "revoke") {
+    revokeKey(s.dataDir, need(rest[0], "<key id>"));
+    process.stderr.write("revoked\n");
+    return 0;
+  }
+  if (cmd === "admin" && sub === "token") {
+    const made = createAdminToken(s.dataDir, v.name);
+    process.stderr.write(`Created admin token ${made.key.id}. It is shown only now; the relay keeps its hash.\nSend it as Authorization: Bearer <token> (or X-Api-Key).\n`);
+    process.stdout.write(made.token + "\n");
     return 0;
   }
   if (cmd === "config" && sub === "check") {

@@ -1,0 +1,60 @@
+// Who is calling: an API key from `X-Api-Key` or `Authorization: Bearer`, checked against the
+// KeyStore. A refusal is logged (never with the offered key) and answered 401 with one message
+// whatever the cause, so a caller learns nothing about which keys exist.
+import type { Context } from "hono";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Logger } from "../log";
+import type { Bttn, BttnStore } from "../store/bttns";
+import type { ApiKey, KeyStore } from "../store/keys";
+import { ApiError, forbidden, notFound } from "./errors";
+
+export function offeredKey(c: Context): string | undefined {
+  const header = c.req.header("x-api-key");
+  if (header !== undefined) return header.trim();
+  const auth = c.req.header("authorization");
+  const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
+  return m ? m[1] : auth !== undefined ? "" : undefined;
+}
+
+function remote(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined; // not served by the Node adapter (app.request in a unit test)
+  }
+}
+
+export function authenticate(c: Context, keys: KeyStore, log: Logger): ApiKey {
+  const offered = offeredKey(c);
+  if (offered === undefined) {
+    log.info("API request without credentials refused", { method: c.req.method, path: c.req.path, from: remote(c) });
+    throw new ApiError(401, "this needs an API key: send it as X-Api-Key or as Authorization: Bearer <key>");
+  }
+  const v = keys.verify(offered);
+  if (!v.ok) {
+    log.warn("API request with invalid credentials refused", { method: c.req.method, path: c.req.path, from: remote(c), why: v.why, keyId: v.keyId });
+    throw new ApiError(401, "invalid API key");
+  }
+  return v.key;
+}
+
+export function requireAdmin(key: ApiKey): void {
+  if (key.kind !== "admin") throw forbidden("this needs an admin token");
+}
+
+/**
+ * A key acts for the bttns it was made for, as they were then: a bttn removed and added again under
+ * the same id is newer than the key, and the key does not reach it.
+ */
+export function mayActFor(key: ApiKey, bttn: Pick<Bttn, "id" | "createdAt">): boolean {
+  return key.kind === "admin" || (key.bttns.includes(bttn.id) && key.createdAt >= bttn.createdAt);
+}
+
+/** The bttn `id` as `key` may see it: 403 outside the key's bttns, 404 when there is no such bttn. */
+export function bttnFor(bttns: BttnStore, key: ApiKey, id: string): Bttn {
+  const b = bttns.get(id);
+  if (key.kind !== "admin" && !key.bttns.includes(id)) throw forbidden("this key does not act for bttn " + JSON.stringify(id));
+  if (!b) throw notFound("no bttn " + JSON.stringify(id));
+  if (!mayActFor(key, b)) throw forbidden("this key does not act for bttn " + JSON.stringify(id) + " (it was added again after the key was made)");
+  return b;
+}

@@ -1,0 +1,19 @@
+// What the API's routes work with: the stores (the BttnStore is the one source of truth for bttns)
+// and the log. Kept apart from index.ts so each resource file can import it without a cycle.
+import type { Logger } from "../log";
+import type { BttnStore } from "../store/bttns";
+import type { EventStore } from "../store/events";
+import type { HookStore } from "../store/hooks";
+import type { KeyStore } from "../store/keys";
+import type { StatusStore } from "../store/status";
+
+export interface ApiDeps {
+  bttns: BttnStore;
+  events: EventStore;
+  status: StatusStore;
+  keys: KeyStore;
+  hooks: HookStore;
+  log: Logger;
+  /** Where devices reach the MQTT broker, for the device files the API hands out; host default: the relay's LAN address. */
+  mqtt?: { host?: string; port: number };
+}

@@ -1,0 +1,32 @@
+// The REST API under /api/v1: one file per resource, each adding its routes through route.ts so the
+// OpenAPI description is made from the same table. JSON in and out; bodies over 64 KiB are refused
+// before they are read; an unknown path is a JSON 404 like every other refusal.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { actionRoutes } from "./actions";
+import { activityRoutes } from "./activity";
+import { bttnRoutes } from "./bttns";
+import type { ApiDeps } from "./deps";
+import { ApiError, errorAnswer, onApiError } from "./errors";
+import { hookRoutes } from "./hooks";
+import { keyRoutes } from "./keys";
+import { API_BASE, openApiRoute } from "./openapi";
+import { MAX_BODY, Routes } from "./route";
+
+export type { ApiDeps } from "./deps";
+export { API_BASE } from "./openapi";
+
+export function mountApi(app: Hono, deps: ApiDeps): void {
+  const api = new Hono();
+  api.onError(onApiError(deps.log));
+  api.use(bodyLimit({ maxSize: MAX_BODY, onError: (c) => errorAnswer(c, new ApiError(413, "body: larger than " + MAX_BODY / 1024 + " KiB", "", "body")) }));
+  const routes = new Routes(api, deps.keys, deps.log);
+  hookRoutes(routes, deps);
+  bttnRoutes(routes, deps);
+  activityRoutes(routes, deps);
+  actionRoutes(routes, deps);
+  keyRoutes(routes, deps);
+  openApiRoute(routes);
+  api.all("*", (c) => errorAnswer(c, new ApiError(404, "no such API path: " + c.req.method + " " + c.req.path)));
+  app.route(API_BASE, api);
+}
