@@ -17,9 +17,10 @@ export interface Outcome {
 export type LayerFactory = (action: HttpAction) => Layer | undefined;
 
 export class ActionEngine {
-  readonly transport = new Transport();
   private chains = new WeakMap<HttpAction, Send>();
   private factories: LayerFactory[] = [];
+
+  constructor(readonly transport: Transport = new Transport()) {}
 
   /** Adds a layer that actions may ask for; the first added is the outermost. */
   use(factory: LayerFactory): this {
@@ -46,7 +47,7 @@ export class ActionEngine {
     const started = performance.now();
     const ms = () => Math.round((performance.now() - started) * 10) / 10;
     try {
-      const res = await this.chainFor(action)(req);
+      const res = await this.chainFor(action)({ ...req, deadline: req.deadline ?? Date.now() + req.timeoutMs });
       if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, durationMs: ms() };
       return { ok: false, status: res.status, reason: "http", error: "HTTP " + res.status, durationMs: ms() };
     } catch (err) {

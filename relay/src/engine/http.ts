@@ -21,6 +21,16 @@ export interface HttpRequest {
   body?: string;
   /** Total time for connect + response, in ms. */
   timeoutMs: number;
+  /**
+   * When the whole action must be over (epoch ms), set by the engine: every send in the chain (a
+   * Digest retry, each redirect hop) shares what is left of the action's timeout.
+   */
+  deadline?: number;
+  /**
+   * Set by the redirect layer once a hop has left the action's own origin: auth layers must not
+   * send the action's credentials there.
+   */
+  crossOrigin?: boolean;
   /** Read at most this many bytes of the response body; the rest is discarded. */
   maxResponseBytes: number;
   tls?: TlsOptions;

@@ -1,33 +1,34 @@
 // The bottom of the engine's chain: sends one HTTP request with undici over keep-alive connections
 // and turns every network failure into an ActionError with its protocol reason.
-import { Agent, request } from "undici";
-import type { Dispatcher } from "undici";
+import { rootCertificates } from "node:tls";
+import type { LookupFunction } from "node:net";
+import { Agent, buildConnector } from "undici";
+import { cappedRequest, DeadlineError } from "./capped-request";
 import { ActionError, HttpRequest, HttpResponse, Send, TlsOptions } from "./http";
+import { classifyNetworkError } from "./network-errors";
+import { diedOnReusedConnection, watchSocket } from "./reused-connection";
 
-const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME|ALTNAME/;
+export { classifyNetworkError } from "./network-errors";
 
-/** Maps a thrown network error to a reason; `timedOut` says whether our own deadline fired. */
-export function classifyNetworkError(err: unknown, timedOut: boolean): ActionError {
-  const e = err as { code?: string; name?: string; message?: string };
-  const code = e && typeof e.code === "string" ? e.code : "";
-  const msg = e && typeof e.message === "string" ? e.message : String(err);
-  if (timedOut || code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "ETIMEDOUT") {
-    return new ActionError("timeout", "no answer in time");
-  }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME" || code === "EAI_FAIL") {
-    return new ActionError("dns", "host name did not resolve (" + code + ")");
-  }
-  if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "EPIPE" || code === "UND_ERR_SOCKET" || code === "UND_ERR_CLOSED") {
-    return new ActionError("refused", "connection failed (" + code + ")");
-  }
-  if (TLS_CODES.test(code)) return new ActionError("tls", "TLS failed (" + code + ")");
-  if (code === "ERR_INVALID_URL" || code === "UND_ERR_INVALID_ARG") return new ActionError("bad-request", msg);
-  return new ActionError("internal", "request failed: " + (code || msg));
+// The action's deadline decides a press (capped-request.ts); this only bounds how long a connection
+// attempt that nobody waits for any more may hold a socket and a pool slot.
+const CONNECT_TIMEOUT_MS = 10_000;
+
+// Codes of a connection that died under a request: the server closed (FIN) or reset it.
+const CONNECTION_LOST = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
+
+export interface TransportOptions {
+  /** How host names resolve (default: the system resolver). Tests point it at their own DNS server. */
+  lookup?: LookupFunction;
 }
 
 /** One undici Agent (keep-alive pool) per distinct TLS setting. */
 export class Transport {
   private agents = new Map<string, Agent>();
+  /** Requests sent again after a reused connection failed before any answer (see send). */
+  readonly stats = { retries: 0 };
+
+  constructor(private readonly opts: TransportOptions = {}) {}
 
   private agentFor(tls: TlsOptions | undefined): Agent {
     const ca = tls && tls.ca ? tls.ca : "";
@@ -35,70 +36,70 @@ export class Transport {
     const key = (insecure ? "1" : "0") + ca;
     let agent = this.agents.get(key);
     if (!agent) {
-      const connect: Record<string, unknown> = { rejectUnauthorized: !insecure };
-      if (ca) connect.ca = ca;
+      const options: buildConnector.BuildOptions = { rejectUnauthorized: !insecure, timeout: CONNECT_TIMEOUT_MS };
+      // Node's `ca` replaces the bundled roots: keep them, so an action that trusts a private CA
+      // can still reach public hosts (a redirect to one, or a server that changes certificates).
+      if (ca && !insecure) options.ca = [...rootCertificates, ca];
+      if (this.opts.lookup) options.lookup = this.opts.lookup;
+      const base = buildConnector(options);
+      const connect: buildConnector.connector = (o, cb) =>
+        base(o, (...args) => {
+          if (args[1]) watchSocket(args[1]);
+          cb(...args);
+        });
       agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1, connect });
       this.agents.set(key, agent);
     }
     return agent;
   }
 
+  /**
+   * Sends a request within its time limit: `timeoutMs` for this send and the chain's `deadline`,
+   * whichever comes first, covering connect, TLS, headers and the (capped) body.
+   *
+   * One retry, for one case only: a reused keep-alive connection that broke before a single byte
+   * of the answer arrived. That is a server closing a connection it considered idle just as our
+   * request went out (its idle timeout is shorter than ours, or it restarted): the request met a
+   * connection already being torn down and was not served. A fresh connection is the answer, the
+   * same one browsers give (Chromium and Firefox resend any method in exactly this case). A new
+   * connection that fails, any failure after an answer byte, and our own deadline are never
+   * retried: there the server may have acted on the request, and a press must not fire twice.
+   */
   readonly send: Send = async (req: HttpRequest): Promise<HttpResponse> => {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error("timeout"));
-    }, req.timeoutMs);
-    try {
-      const res = await request(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        dispatcher: this.agentFor(req.tls),
-        signal: controller.signal,
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
-      });
-      const body = await readCapped(res.body, req.maxResponseBytes);
-      return { status: res.statusCode, headers: normaliseHeaders(res.headers), body };
-    } catch (err) {
-      if (err instanceof ActionError) throw err;
-      throw classifyNetworkError(err, timedOut);
-    } finally {
-      clearTimeout(timer);
+    const deadline = Math.min(Date.now() + req.timeoutMs, req.deadline ?? Infinity);
+    for (let attempt = 1; ; attempt++) {
+      const ms = deadline - Date.now();
+      if (ms <= 0) throw deadlinePassed(req);
+      try {
+        return await cappedRequest(this.agentFor(req.tls), req, ms);
+      } catch (err) {
+        if (err instanceof DeadlineError) throw deadlinePassed(req);
+        if (attempt === 1 && isConnectionLost(err) && diedOnReusedConnection(err)) {
+          this.stats.retries++;
+          continue;
+        }
+        throw classifyNetworkError(err, false);
+      }
     }
   };
 
+  /**
+   * Drops every connection. The relay closes the engine after its actions finished, so what is
+   * left is idle keep-alive connections and attempts whose press already timed out: a graceful
+   * close would wait for those (up to CONNECT_TIMEOUT_MS) for nothing.
+   */
   async close(): Promise<void> {
     const all = [...this.agents.values()];
     this.agents.clear();
-    await Promise.all(all.map((a) => a.close().catch(() => a.destroy())));
+    await Promise.all(all.map((a) => a.destroy().catch(() => {})));
   }
 }
 
-async function readCapped(body: Dispatcher.ResponseData["body"], max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    if (size + buf.length >= max) {
-      chunks.push(buf.subarray(0, max - size));
-      size = max;
-      body.destroy();
-      break;
-    }
-    chunks.push(buf);
-    size += buf.length;
-  }
-  return Buffer.concat(chunks, size).toString("utf8");
+function deadlinePassed(req: HttpRequest): ActionError {
+  return new ActionError("timeout", "no complete answer within the action's " + req.timeoutMs + " ms");
 }
 
-function normaliseHeaders(h: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const k of Object.keys(h)) {
-    const v = h[k];
-    if (v !== undefined) out[k.toLowerCase()] = v;
-  }
-  return out;
+function isConnectionLost(err: unknown): boolean {
+  const code = err !== null && typeof err === "object" ? (err as { code?: unknown }).code : undefined;
+  return typeof code === "string" && CONNECTION_LOST.has(code);
 }

@@ -11,5 +11,10 @@ export interface AuthConfig extends Credentials {
 
 export function authLayer(auth: AuthConfig): Layer {
   const cred: Credentials = { username: auth.username, password: auth.password };
-  return auth.type === "basic" ? basicLayer(cred) : digestLayer(cred);
+  const layer = auth.type === "basic" ? basicLayer(cred) : digestLayer(cred);
+  // A redirect that left the action's origin (redirect.ts) must not carry its credentials there.
+  return (next) => {
+    const signed = layer(next);
+    return (req) => (req.crossOrigin ? next(req) : signed(req));
+  };
 }
