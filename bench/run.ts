@@ -6,12 +6,12 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
-import { ChildProcess, fork, spawn } from "node:child_process";
-import mqtt, { MqttClient } from "mqtt";
+import { ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { decodeResult, encodeEvent } from "@bttn/shared";
 import { tempDir, sleep } from "../test/support/temp";
 import { freePort } from "../test/support/mosquitto";
 import { SCENARIOS, Scenario } from "./scenarios";
+import { connectRawDevice, RawDevice } from "./raw-devices";
 
 interface Row {
   scenario: string;
@@ -49,7 +49,7 @@ async function startRelayProcess(dir: string, config: unknown, mqttPort: number,
   const file = join(dir, "bttn-relay.json");
   writeFileSync(file, JSON.stringify(config));
   const extra = process.env.BENCH_RELAY_NODE_ARGS ? process.env.BENCH_RELAY_NODE_ARGS.split(" ") : []; // e.g. --cpu-prof
-  const child = spawn(process.execPath, [...extra, "--import", "tsx", join(ROOT, "relay/src/cli/main.ts"), "--config", file, "--data", join(dir, "data"), "--mqtt-port", String(mqttPort), "--http-port", String(httpPort), "--host", "127.0.0.1", "--log-level", "warn"], {
+  const child = spawn(process.execPath, [...extra, join(ROOT, "relay/dist/bttn-relay.mjs"), "--config", file, "--data", join(dir, "data"), "--mqtt-port", String(mqttPort), "--http-port", String(httpPort), "--host", "127.0.0.1", "--log-level", process.env.BENCH_RELAY_LOG ?? "warn"], {
     cwd: ROOT, // so `--import tsx` resolves
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -66,21 +66,8 @@ async function startRelayProcess(dir: string, config: unknown, mqttPort: number,
   throw new Error("relay did not start");
 }
 
-async function connectAll(ids: string[], port: number, onResult: (id: string, payload: Buffer) => void): Promise<MqttClient[]> {
-  return Promise.all(
-    ids.map(
-      (id) =>
-        new Promise<MqttClient>((res, rej) => {
-          const c = mqtt.connect({ host: "127.0.0.1", port, username: id, password: "secret-" + id, clientId: id, protocolVersion: 4, reconnectPeriod: 0 });
-          c.once("error", rej);
-          c.on("message", (_t, p) => onResult(id, p));
-          c.once("connect", () => {
-            (c.stream as unknown as { setNoDelay(v: boolean): void }).setNoDelay(true);
-            c.subscribe(`bttn/${id}/result`, { qos: 1 }, (err) => (err ? rej(err) : res(c)));
-          });
-        }),
-    ),
-  );
+async function connectAll(ids: string[], port: number, onResult: (id: string, payload: Buffer) => void): Promise<RawDevice[]> {
+  return Promise.all(ids.map((id) => connectRawDevice(port, id, "secret-" + id, (p) => onResult(id, p))));
 }
 
 async function runRow(sc: Scenario, rate: number, seconds: number, k: number, warmupS: number): Promise<Row> {
@@ -91,12 +78,16 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
     env: { ...process.env, BENCH_SINK_AUTH: sc.sinkAuth ? JSON.stringify(sc.sinkAuth) : "" },
   });
   const sink = await new Promise<{ url: string }>((res) => sinkProc.once("message", (m) => res(m as { url: string })));
+  // Never leave a child behind (it would hold the terminal's pipes open), whatever happens below.
+  const cleanup = () => sinkProc.kill("SIGKILL");
+  process.once("exit", cleanup);
   const ids = Array.from({ length: k }, (_, i) => "b" + i);
   const action = sc.action(sink.url);
   const config = { bttns: Object.fromEntries(ids.map((id) => [id, { secret: "secret-" + id, actions: action ? { pressed: { http: action } } : {} }])) };
   const mqttPort = await freePort();
   const httpPort = await freePort();
   const relay = await startRelayProcess(dir.path, config, mqttPort, httpPort);
+  process.once("exit", () => relay.kill("SIGKILL"));
 
   const boot = "be0c" + Math.floor(Math.random() * 0xffff).toString(16).padStart(4, "0");
   const sentAt = new Map<string, number>(); // `${id}:${seq}` -> ms
@@ -130,7 +121,7 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
         const seq = seqs[i]++;
         const key = id + ":" + seq;
         if (record) sentAt.set(key, performance.now());
-        clients[i].publish(`bttn/${id}/event`, encodeEvent({ v: 1, boot, seq, type: "pressed", age: 0, bat: 3.1, rssi: -60 }), { qos: 1 });
+        clients[i].publish(`bttn/${id}/event`, encodeEvent({ v: 1, boot, seq, type: "pressed", age: 0, bat: 3.1, rssi: -60 }));
         sent++;
       }
       await sleep(5);
@@ -156,7 +147,7 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   const delivered = keys.filter((key) => done.has(key)).length;
   const ticks = after.cpuTicks - before.cpuTicks;
 
-  for (const c of clients) c.end(true);
+  for (const c of clients) c.close();
   relay.kill("SIGTERM");
   await new Promise((r) => relay.once("close", r));
   sinkProc.send({ cmd: "report" });
@@ -211,6 +202,9 @@ const warmup = Number(values.warmup);
 const plan: Array<[Scenario, number]> = values.rate || values.scenario
   ? [[SCENARIOS.find((s) => s.name === (values.scenario ?? "plain")) ?? SCENARIOS[0], Number(values.rate ?? 2000)]]
   : SCENARIOS.flatMap((s) => s.standardRates.map((r) => [s, r] as [Scenario, number]));
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => process.exit(130));
+// Measure what `npm start` runs: the bundled relay under plain node.
+execFileSync("npm", ["run", "build", "-w", "relay", "--silent"], { cwd: ROOT, stdio: "inherit" });
 const rows: Row[] = [];
 console.log(`bttn relay benchmark: ${k} bttns, ${seconds} s per row after ${warmup} s warm-up, embedded broker, QoS 1, loopback`);
 for (const [sc, rate] of plan) {

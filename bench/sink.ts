@@ -1,7 +1,8 @@
 // The benchmark's webhook receiver: answers 200 at once and notices a press acted on twice
 // (the action's args carry the bttn id and its per-type counter, which is unique per press).
-import { createServer } from "node:http";
+// With `auth` it demands RFC 7616 Digest (MD5, qop=auth) with a fresh nonce per challenge.
 import { createHash, randomBytes } from "node:crypto";
+import { startRawHttp, RawRequest } from "./raw-http";
 
 export interface BenchSink {
   url: string;
@@ -19,7 +20,6 @@ function md5(s: string): string {
   return createHash("md5").update(s).digest("hex");
 }
 
-/** A minimal RFC 7616 MD5 server check, enough to load the relay's Digest path for real. */
 function digestOk(header: string | undefined, method: string, auth: SinkAuth, nonces: Set<string>): boolean {
   if (!header || !header.startsWith("Digest ")) return false;
   const p: Record<string, string> = {};
@@ -34,34 +34,25 @@ export async function startBenchSink(auth?: SinkAuth): Promise<BenchSink> {
   const seen = new Set<string>();
   let dups = 0;
   const nonces = new Set<string>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      if (auth && !digestOk(req.headers.authorization, req.method ?? "", auth, nonces)) {
-        const nonce = randomBytes(16).toString("base64");
-        nonces.add(nonce);
-        res.statusCode = 401;
-        res.setHeader("WWW-Authenticate", `Digest realm="${auth.realm}", qop="auth", algorithm=MD5, nonce="${nonce}", opaque="bench"`);
-        return res.end();
-      }
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString());
-        const key = body.b + ":" + body.n;
-        if (seen.has(key)) dups++;
-        seen.add(key);
-      } catch {
-        /* not a JSON body */
-      }
-      res.end("ok");
-    });
+  const { server, port } = await startRawHttp((req: RawRequest) => {
+    if (auth && !digestOk(req.headers.authorization, req.method, auth, nonces)) {
+      const nonce = randomBytes(16).toString("base64");
+      nonces.add(nonce);
+      return { status: 401, headers: { "www-authenticate": `Digest realm="${auth.realm}", qop="auth", algorithm=MD5, nonce="${nonce}", opaque="bench"` } };
+    }
+    try {
+      const body = JSON.parse(req.body.toString());
+      const key = body.b + ":" + body.n;
+      if (seen.has(key)) dups++;
+      seen.add(key);
+    } catch {
+      /* not a JSON body */
+    }
+    return { status: 200, body: "ok" };
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}/hook`,
     duplicates: () => dups,
-    close: () => new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections())),
+    close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

@@ -19,7 +19,7 @@ import { mountHealth } from "./http/health";
 import { createLogger, Logger, LogLevel } from "./log";
 import { Pipeline } from "./pipeline";
 import { BttnStore } from "./store/bttns";
-import { openDb } from "./store/db";
+import { openDb, startCheckpointer } from "./store/db";
 import { EventStore } from "./store/events";
 import { GroupCommit } from "./store/group-commit";
 import { CallbackStore } from "./callbacks/store";
@@ -95,6 +95,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
 
   const db = openDb(opts.dataDir);
+  const checkpointer = startCheckpointer(db);
   const bttns = new BttnStore(db);
   const commit = new GroupCommit(db);
   const events = new EventStore(db, commit);
@@ -152,6 +153,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   try {
     await bus.start(pipeline.onMessage);
   } catch (e) {
+    await checkpointer.stop();
     db.close();
     await engine.close();
     throw e;
@@ -174,6 +176,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   } catch (e) {
     await bus.close();
     await engine.close();
+    await checkpointer.stop();
     db.close();
     throw e;
   }
@@ -191,6 +194,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       await bus.close();
       await engine.close();
       commit.flush();
+      log.debug("store commits", commit.stats);
+      await checkpointer.stop();
       db.close();
       log.info("relay stopped");
     })());

@@ -14,8 +14,15 @@ export function mountHealth(app: Hono, bus: Bus, pipeline: Pipeline, startedAt: 
         bttns: bttnCount(),
         actionsInFlight: pipeline.pending,
         counts: pipeline.stats,
+        memoryMb: memoryMb(),
       },
       connected ? 200 : 503,
     );
   });
+}
+
+function memoryMb(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  return { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
 }

@@ -92,4 +92,9 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX hooks_by_bttn ON hooks (bttn, created_at);
   `,
+  `
+  -- Every accepted press writes each index page it touches into the WAL; the UNIQUE (bttn, boot,
+  -- seq) index already finds a bttn's events, so this one cost a page write per commit for nothing.
+  DROP INDEX events_by_bttn;
+  `,
 ];
