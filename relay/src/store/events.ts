@@ -142,6 +142,7 @@ export class EventStore {
   }
 
   get(eventId: number) {
+    this.commit.flush(); // reads see every write made so far, lazy ones included
     return this.q.one.get(eventId);
   }
 
@@ -151,6 +152,7 @@ export class EventStore {
   }
 
   feed(bttn: string, query: FeedQuery): FeedEntry[] {
+    this.commit.flush(); // reads see every write made so far, lazy ones included
     const where = ["bttn = ?"];
     const args: unknown[] = [bttn];
     if (query.type) {
