@@ -7,7 +7,20 @@ const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-a
 export const REDACTED = "[redacted]";
 
 /** The URL without user:password and with secret-looking query values replaced. */
+// Runs are recorded for every press, mostly with the same few action URLs: remember the answers.
+const redactedUrls = new Map<string, string>();
+
 export function redactUrl(raw: string): string {
+  let r = redactedUrls.get(raw);
+  if (r === undefined) {
+    r = redactUrlUncached(raw);
+    if (redactedUrls.size >= 1000) redactedUrls.clear();
+    redactedUrls.set(raw, r);
+  }
+  return r;
+}
+
+function redactUrlUncached(raw: string): string {
   let u: URL;
   try {
     u = new URL(raw);

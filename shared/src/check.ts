@@ -40,9 +40,15 @@ export function unknownKeys(obj: Record<string, unknown>, known: readonly string
   return out;
 }
 
+const NON_ASCII = /[\u007f-\uffff]/;
+const NON_ASCII_ALL = /[\u007f-\uffff]/g;
+
 /** JSON with every non-ASCII character escaped: the device handles byte strings only. */
 export function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, function (c: string) {
+  const s = JSON.stringify(value);
+  // Almost every message is ASCII already; a test is much cheaper than a replace.
+  if (!NON_ASCII.test(s)) return s;
+  return s.replace(NON_ASCII_ALL, function (c: string) {
     return "\\u" + ("0000" + c.charCodeAt(0).toString(16)).slice(-4);
   });
 }
