@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { decodeResult, encodeEvent } from "@bttn/shared";
 import { tempDir, sleep } from "../test/support/temp";
-import { freePort } from "../test/support/mosquitto";
+import { freePort } from "../test/support/daemon";
 import { SCENARIOS, Scenario } from "./scenarios";
 import { connectRawDevice, RawDevice } from "./raw-devices";
 

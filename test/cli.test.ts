@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { checkDeviceFile, DeviceFile } from "@bttn/shared";
 import { ROOT, runCli, startCli } from "./support/cli";
 import { connectDevice } from "./support/device";
-import { freePort } from "./support/mosquitto";
+import { freePort } from "./support/daemon";
 import { startSink } from "./support/webhook-sink";
 import { tempDir, sleep } from "./support/temp";
 import { openDb } from "../relay/src/store/db";

@@ -1,27 +1,17 @@
 // The relay's core loop, run the same way against each broker kind.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { createServer } from "node:net";
+import { freePort } from "./daemon";
 import { startRig, Rig, BrokerKind } from "./relay-rig";
 import { sleep, waitFor } from "./temp";
 
 export const SECRET = "kitchen-secret-1";
 
-async function closedPort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
-
 export function loopSuite(kind: BrokerKind) {
   const t = suite<{ rig: Rig; dead: number }>("relay loop on " + kind);
 
   t.before(async (ctx) => {
-    ctx.dead = await closedPort();
+    ctx.dead = await freePort(); // nothing listens there: connections are refused
     ctx.rig = await startRig(kind, (sink) => ({
       bttns: {
         kitchen: {

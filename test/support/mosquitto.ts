@@ -2,7 +2,8 @@
 // files in a temp dir: devices may use only their own topics, the relay user reads and writes all.
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
+import { freePort } from "./daemon";
 import { join } from "node:path";
 import { tempDir, sleep } from "./temp";
 
@@ -15,17 +16,6 @@ export interface Mosquitto {
 }
 
 export const MOSQUITTO_BIN = "/usr/sbin/mosquitto";
-
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 async function waitForPort(port: number, ms: number): Promise<void> {
   const until = Date.now() + ms;
