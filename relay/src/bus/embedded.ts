@@ -6,6 +6,7 @@ import type { AuthenticateError, Client, PublishPacket, Subscription } from "aed
 import { createServer, Server, Socket } from "node:net";
 import type { Bus } from "./bus";
 import { mayPublish, maySubscribe } from "./acl";
+import { AckHold } from "./ack-hold";
 import type { BttnStore } from "../store/bttns";
 import type { Logger } from "../log";
 
@@ -28,6 +29,7 @@ export class EmbeddedBus implements Bus {
   private aedes!: Aedes;
   private server!: Server;
   private sockets = new Set<Socket>();
+  private readonly ackHold = new AckHold();
   port = 0;
 
   constructor(private readonly opts: EmbeddedOptions) {}
@@ -53,6 +55,8 @@ export class EmbeddedBus implements Bus {
         log.warn("mqtt publish refused", { bttn: id, topic: packet.topic, why: "a bttn may publish only to its own event and status topics" });
         return done(new Error("not allowed to publish to " + packet.topic));
       }
+      // The PUBACK of a press waits (briefly) for the press's result, to share its TCP write.
+      if (packet.qos === 1 && packet.topic.endsWith("/event")) this.ackHold.hold(id, client.conn as Socket);
       done(null);
     };
     aedes.authorizeSubscribe = (client: Client, sub: Subscription, done) => {
@@ -94,6 +98,8 @@ export class EmbeddedBus implements Bus {
   publish(topic: string, payload: string, retain: boolean): void {
     this.publishing++;
     this.aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos: 1, retain, dup: false } as PublishPacket, (err) => {
+      // Written to the device's socket by now: send it together with the PUBACKs held for it.
+      this.ackHold.release(topic.slice(this.opts.prefix.length + 1, topic.lastIndexOf("/")));
       if (err) this.opts.log.error("mqtt publish failed", { topic, error: err.message });
       if (--this.publishing === 0) for (const f of this.idle.splice(0)) f();
     });
@@ -115,6 +121,7 @@ export class EmbeddedBus implements Bus {
 
   async close(): Promise<void> {
     if (!this.server) return;
+    this.ackHold.releaseAll();
     // Let the last results reach the devices: wait for publishes under way, then end sockets
     // gracefully (their buffers flush), and only then cut what is left.
     if (this.publishing) await new Promise<void>((res) => (this.idle.push(res), setTimeout(res, 2000)));
