@@ -1,5 +1,6 @@
 // bttn-relay's command line. `run` (the default) starts the relay; the other commands edit the
 // database that a running relay watches.
+import "./gc-tuning"; // first: V8 flags must be set before the relay allocates
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfigFile } from "../config/file";
 import { createLogger } from "../log";
