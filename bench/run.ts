@@ -2,6 +2,9 @@
 // Starts the relay as its own process (embedded broker) with K bttns, a loopback webhook sink and
 // K simulated devices here; sends R presses/s for T seconds after a warm-up, and prints delivered,
 // lost, duplicate actions, press→result latency, achieved throughput and the relay's peak RSS.
+// Knobs for investigating: BENCH_RELAY_NODE_ARGS (node flags for the relay, e.g. --cpu-prof),
+// BENCH_RELAY_LOG (its log level), BENCH_RELAY_ENTRY (another relay entry file to compare against),
+// BENCH_TIMELINE=1 (worst latency per 250 ms, to see when stalls happen).
 // Without arguments it runs the standard rows (the targets of issues #2 and #3).
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -29,15 +32,20 @@ interface Row {
   throughput: number;
   rssMb: number;
   cpuPct: number;
+  syscallsPerPress: number;
 }
 
 const ROOT = join(import.meta.dirname, "..");
 
-function procStat(pid: number): { hwmKb: number; cpuTicks: number } {
+function procStat(pid: number): { hwmKb: number; cpuTicks: number; syscalls: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return { hwmKb: hwm, cpuTicks: Number(stat[11]) + Number(stat[12]) };
+  // Read and write system calls (sockets included): unlike CPU time, a count the machine's noise
+  // does not change.
+  const io = readFileSync(`/proc/${pid}/io`, "utf8");
+  const syscalls = Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0) + Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0);
+  return { hwmKb: hwm, cpuTicks: Number(stat[11]) + Number(stat[12]), syscalls };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -49,7 +57,7 @@ async function startRelayProcess(dir: string, config: unknown, mqttPort: number,
   const file = join(dir, "bttn-relay.json");
   writeFileSync(file, JSON.stringify(config));
   const extra = process.env.BENCH_RELAY_NODE_ARGS ? process.env.BENCH_RELAY_NODE_ARGS.split(" ") : []; // e.g. --cpu-prof
-  const child = spawn(process.execPath, [...extra, join(ROOT, "relay/dist/bttn-relay.mjs"), "--config", file, "--data", join(dir, "data"), "--mqtt-port", String(mqttPort), "--http-port", String(httpPort), "--host", "127.0.0.1", "--log-level", process.env.BENCH_RELAY_LOG ?? "warn"], {
+  const child = spawn(process.execPath, [...extra, process.env.BENCH_RELAY_ENTRY ?? join(ROOT, "relay/dist/bttn-relay.mjs"), "--config", file, "--data", join(dir, "data"), "--mqtt-port", String(mqttPort), "--http-port", String(httpPort), "--host", "127.0.0.1", "--log-level", process.env.BENCH_RELAY_LOG ?? "warn"], {
     cwd: ROOT, // so `--import tsx` resolves
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -95,6 +103,8 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   const done = new Set<string>();
   let failed = 0;
   let measuring = false;
+  // BENCH_TIMELINE=1: the worst latency of each 250 ms of sending, to see when stalls happen.
+  const timeline: Array<[number, number]> | undefined = process.env.BENCH_TIMELINE ? [] : undefined;
   const clients = await connectAll(ids, mqttPort, (id, payload) => {
     const d = decodeResult(payload.toString());
     if (!d.ok || d.value.state === "pending") return;
@@ -103,7 +113,10 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
     done.add(key);
     const t0 = sentAt.get(key);
     if (d.value.state === "fail" && d.value.reason !== "no-action") failed++;
-    if (t0 !== undefined && measuring) latencies.push(performance.now() - t0);
+    if (t0 !== undefined && measuring) {
+      latencies.push(performance.now() - t0);
+      if (timeline) timeline.push([t0, performance.now() - t0]);
+    }
   });
   const seqs = new Array(k).fill(0);
 
@@ -141,6 +154,14 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   const keys = [...sentAt.keys()];
   while (performance.now() < until && keys.some((key) => !done.has(key))) await sleep(20);
   const elapsed = (performance.now() - t0) / 1000;
+  if (timeline) {
+    const worst = new Map<number, number>();
+    for (const [at, ms] of timeline) {
+      const slot = Math.floor((at - t0) / 250);
+      worst.set(slot, Math.max(worst.get(slot) ?? 0, ms));
+    }
+    console.error("  worst latency per 250 ms: " + [...worst.entries()].sort((a, b) => a[0] - b[0]).map(([, ms]) => ms.toFixed(0)).join(" "));
+  }
   const after = procStat(relay.pid!);
   const gen = process.cpuUsage(genBefore);
   console.error(`  load generator CPU ${(((gen.user + gen.system) / 1e6 / elapsed) * 100).toFixed(0)} %`);
@@ -174,12 +195,13 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
     throughput: lastDone / Math.max(seconds, Math.min(elapsed, seconds + 10)),
     rssMb: after.hwmKb / 1024,
     cpuPct: (ticks / 100 / elapsed) * 100,
+    syscallsPerPress: (after.syscalls - before.syscalls) / Math.max(1, delivered),
   };
 }
 
 function print(rows: Row[]): void {
-  const head = ["scenario", "rate/s", "s", "sent", "delivered", "lost", "dup", "fail", "p50 ms", "p95 ms", "p99 ms", "max ms", "done/s", "peak RSS MB", "CPU %"];
-  const lines = rows.map((r) => [r.scenario, r.rate, r.seconds, r.sent, r.delivered, r.lost, r.duplicates, r.failed, r.p50.toFixed(1), r.p95.toFixed(1), r.p99.toFixed(1), r.max.toFixed(1), r.throughput.toFixed(0), r.rssMb.toFixed(0), r.cpuPct.toFixed(0)].map(String));
+  const head = ["scenario", "rate/s", "s", "sent", "delivered", "lost", "dup", "fail", "p50 ms", "p95 ms", "p99 ms", "max ms", "done/s", "peak RSS MB", "CPU %", "syscalls/press"];
+  const lines = rows.map((r) => [r.scenario, r.rate, r.seconds, r.sent, r.delivered, r.lost, r.duplicates, r.failed, r.p50.toFixed(1), r.p95.toFixed(1), r.p99.toFixed(1), r.max.toFixed(1), r.throughput.toFixed(0), r.rssMb.toFixed(0), r.cpuPct.toFixed(0), r.syscallsPerPress.toFixed(1)].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => "| " + cells.map((c, i) => c.padStart(w[i])).join(" | ") + " |";
   console.log(fmt(head));
