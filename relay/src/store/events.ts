@@ -77,6 +77,10 @@ export class EventStore {
         "SELECT id, state, reason, code FROM events WHERE bttn = ? AND boot = ? AND seq = ?",
       ),
       bump: db.prepare("INSERT INTO counters (bttn, type, count) VALUES (?, ?, 1) ON CONFLICT (bttn, type) DO UPDATE SET count = count + 1"),
+      // A counted press bumps its type and the total: one statement for both.
+      bumpWithTotal: db.prepare(
+        "INSERT INTO counters (bttn, type, count) VALUES (?, ?, 1), (?, 'total', 1) ON CONFLICT (bttn, type) DO UPDATE SET count = count + 1",
+      ),
       loadCounters: db.prepare<[string], { type: string; count: number }>("SELECT type, count FROM counters WHERE bttn = ?"),
       finish: db.prepare("UPDATE events SET state = ?, reason = ?, code = ?, finished_at = ? WHERE id = ?"),
       wait: db.prepare("UPDATE events SET state = 'waiting' WHERE id = ? AND state = 'running'"),
@@ -97,8 +101,8 @@ export class EventStore {
         const row = this.q.existing.get(bttn, ev.boot, ev.seq)!;
         return { fresh: false, eventId: row.id, state: row.state, reason: row.reason, code: row.code };
       }
-      this.q.bump.run(bttn, ev.type);
-      if (counts) this.q.bump.run(bttn, "total");
+      if (counts) this.q.bumpWithTotal.run(bttn, ev.type, bttn);
+      else this.q.bump.run(bttn, ev.type);
       // Counted in memory at once: the next event in the same transaction must see this one.
       (c as unknown as Record<string, number>)[ev.type]++;
       if (counts) c.total++;
