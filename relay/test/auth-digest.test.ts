@@ -207,6 +207,14 @@ test("nc and cnonce formats", () => {
   const a = newCnonce();
   assert.match(a, /^[0-9a-f]{32}$/);
   assert.is.not(newCnonce(), a);
+  // Across several refills of the random pool: always 32 hex digits, never one twice.
+  const seen = new Set<string>();
+  for (let i = 0; i < 1000; i++) {
+    const c = newCnonce();
+    assert.match(c, /^[0-9a-f]{32}$/);
+    assert.not.ok(seen.has(c), "cnonce repeated: " + c);
+    seen.add(c);
+  }
 });
 
 test("Authentication-Info parameters (nextnonce)", () => {

@@ -99,9 +99,23 @@ export function formatNc(nc: number): string {
   return nc.toString(16).padStart(8, "0");
 }
 
-/** A client nonce from the system's random source. */
+// Client nonces are cut from a pool of random bytes that is refilled 4 KiB at a time: one call into
+// the system's random source per 256 signed requests instead of one per request (that call was 3 %
+// of the relay's CPU at 2000 Digest presses/s). Each nonce is still 128 fresh random bits, used once.
+const CNONCE_BYTES = 16;
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let used = 0;
+
+/** A client nonce from the system's random source: 32 hex digits, never handed out twice. */
 export function newCnonce(): string {
-  return randomBytes(16).toString("hex");
+  if (used + CNONCE_BYTES > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    used = 0;
+  }
+  const cnonce = pool.toString("hex", used, used + CNONCE_BYTES);
+  used += CNONCE_BYTES;
+  return cnonce;
 }
 
 /** The `response` value: the hex digest that proves we know the password. */
