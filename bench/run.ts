@@ -7,6 +7,7 @@
 // BENCH_TIMELINE=1 (worst latency per 250 ms, to see when stalls happen).
 // Without arguments it runs the standard rows (the targets of issues #2 and #3).
 import { parseArgs } from "node:util";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { join } from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { ChildProcess, execFileSync, fork, spawn } from "node:child_process";
@@ -152,6 +153,10 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   await sleep(500);
   const before = procStat(relay.pid!);
   const genBefore = process.cpuUsage();
+  // The generator's own stalls (its GC, its send loop) delay the moment it sees a result, and count
+  // as latency: its event-loop delay says how much of the tail is the harness.
+  const genLag = monitorEventLoopDelay({ resolution: 1 });
+  genLag.enable();
   measuring = true;
   const t0 = performance.now();
   const sent = await drive(rate, seconds, true);
@@ -170,7 +175,8 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   }
   const after = procStat(relay.pid!);
   const gen = process.cpuUsage(genBefore);
-  console.error(`  load generator CPU ${(((gen.user + gen.system) / 1e6 / elapsed) * 100).toFixed(0)} %`);
+  genLag.disable();
+  console.error(`  load generator CPU ${(((gen.user + gen.system) / 1e6 / elapsed) * 100).toFixed(0)} %, event-loop delay p50 ${(genLag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(genLag.percentile(99) / 1e6).toFixed(1)} ms, max ${(genLag.max / 1e6).toFixed(1)} ms`);
   const delivered = keys.filter((key) => done.has(key)).length;
   const ticks = after.cpuTicks - before.cpuTicks;
 
