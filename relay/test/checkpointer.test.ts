@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import Database from "better-sqlite3";
-import { copyFileSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { openDb, startCheckpointer } from "../src/store/db";
 import { tempDir, sleep } from "../../test/support/temp";
@@ -53,6 +53,22 @@ test("stop() ends the thread and gives checkpoints back to SQLite", async () => 
   for (let i = 0; i < 100 && threads() > before; i++) await sleep(20);
   assert.is(threads(), before, "and it is gone");
   assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 1000);
+  db.close();
+  dir.remove();
+});
+
+test("a checkpoint thread that fails hands checkpoints back to the relay's connection and says why", async () => {
+  const dir = tempDir("ckpt");
+  const db = openDb(dir.path);
+  // The open connection keeps its file; the path the thread would open is now a directory.
+  rmSync(join(dir.path, "bttn.db"));
+  mkdirSync(join(dir.path, "bttn.db"));
+  let failure: Error | undefined;
+  const cp = startCheckpointer(db, 30, (err) => (failure = err));
+  for (let i = 0; i < 200 && !failure; i++) await sleep(10);
+  assert.ok(failure, "the failure was reported");
+  assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 1000, "SQLite checkpoints again");
+  await cp.stop(); // resolves at once, nothing left to stop
   db.close();
   dir.remove();
 });

@@ -33,19 +33,34 @@ export interface Checkpointer {
 /**
  * Moves WAL checkpoints off the event loop: the relay's connection stops checkpointing and a worker
  * thread does it every `intervalMs`. Only for the long-running relay; CLI commands keep SQLite's
- * automatic checkpoints.
+ * automatic checkpoints. Should the thread ever fail, the relay's connection takes checkpoints back
+ * (the WAL must not grow without bound) and `onFailure` says why.
  */
-export function startCheckpointer(db: Db, intervalMs = 1000): Checkpointer {
+export function startCheckpointer(db: Db, intervalMs = 1000, onFailure?: (err: Error) => void): Checkpointer {
   db.pragma("wal_autocheckpoint = 0");
-  const worker = new Worker(new URL("./checkpointer.js", import.meta.url), { workerData: { file: db.name, intervalMs } });
+  const worker = new Worker(new URL("./checkpointer.js", import.meta.url), {
+    workerData: { file: db.name, intervalMs },
+    // It allocates next to nothing; small limits keep its V8 heap from reserving more (~4 MB of RSS).
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, stackSizeMb: 1 },
+  });
   worker.unref();
+  let failed = false;
+  const takeBack = () => {
+    if (db.open) db.pragma("wal_autocheckpoint = 1000");
+  };
+  worker.on("error", (err) => {
+    failed = true;
+    takeBack();
+    onFailure?.(err);
+  });
   return {
     stop: () =>
       new Promise<void>((res) => {
         const done = () => {
-          db.pragma("wal_autocheckpoint = 1000");
+          takeBack();
           res();
         };
+        if (failed) return done();
         worker.once("message", () => void worker.terminate().then(done, done));
         worker.once("error", done);
         worker.postMessage("stop");
