@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { delimiter, join } from "node:path";
 import { startFakeEspruino } from "./support/espruino-console";
 import { tempDir } from "./support/temp";
+import { CliResult, runProcess } from "./support/cli";
 
 const ROOT = join(import.meta.dirname, "..");
 const FLASH = join(ROOT, "flash.sh");
@@ -88,19 +89,8 @@ async function openPty(dir: string, o: { link?: string; hold?: boolean; relayPor
   };
 }
 
-function flash(args: string[], env: NodeJS.ProcessEnv, limitMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(BASH, [FLASH, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function flash(args: string[], env: NodeJS.ProcessEnv, limitMs = 60_000): Promise<CliResult> {
+  return runProcess(BASH, [FLASH, ...args], { cwd: ROOT, env, timeoutMs: limitMs });
 }
 
 function script(path: string, text: string): void {

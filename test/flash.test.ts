@@ -2,13 +2,13 @@
 // tcp://127.0.0.1:PORT to a fake Espruino console that runs the Storage writes it receives.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { join } from "node:path";
 import { startFakeEspruino } from "./support/espruino-console";
 import { tempDir } from "./support/temp";
+import { runProcess } from "./support/cli";
 
 const ROOT = join(import.meta.dirname, "..");
 const FLASH = join(ROOT, "flash.sh");
@@ -33,20 +33,10 @@ interface Run {
   ms: number;
 }
 
-function flash(args: string[], env: NodeJS.ProcessEnv = {}, limitMs = 60_000): Promise<Run> {
+async function flash(args: string[], env: NodeJS.ProcessEnv = {}, limitMs = 60_000): Promise<Run> {
   const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn("bash", [FLASH, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+  const r = await runProcess("bash", [FLASH, ...args], { cwd: ROOT, env, timeoutMs: limitMs });
+  return { ...r, ms: Date.now() - started };
 }
 
 /** A device file and a bundle on disk. The bundle holds every byte value, control characters

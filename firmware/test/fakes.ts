@@ -1,5 +1,6 @@
 // Test doubles for the core's unit tests: a clock that moves only when told, and bindings whose
 // timers run on it. The hardware parts record what the core did to them.
+import mqttPacket from "mqtt-packet";
 import type { Bindings, SocketHandlers, Storage, WakeCause } from "../src/bindings";
 
 export interface FakeClock {
@@ -63,6 +64,15 @@ export interface FakeSocket {
   h: SocketHandlers;
   written: string[];
   ended: boolean;
+}
+
+/** The MQTT packets the core wrote to a fake socket, decoded by mqtt-packet (an independent codec). */
+export function writtenPackets(s: FakeSocket): mqttPacket.Packet[] {
+  const parser = mqttPacket.parser({ protocolVersion: 4 });
+  const out: mqttPacket.Packet[] = [];
+  parser.on("packet", (p) => out.push(p));
+  parser.parse(Buffer.from(s.written.join(""), "latin1"));
+  return out;
 }
 
 export interface FakeBindings extends Bindings {

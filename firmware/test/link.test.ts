@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import mqttPacket from "mqtt-packet";
 import { createLink, LinkState } from "../src/core/link";
-import { fakeBindings, FakeSocket } from "./fakes";
+import { fakeBindings, FakeSocket, writtenPackets } from "./fakes";
 
 const TIMING = { wifiMs: 20000, connackMs: 10000, backoffMs: 1000, backoffMaxMs: 60000, deniedMs: 60000 };
 const OPTS = {
@@ -16,13 +16,6 @@ const OPTS = {
 };
 
 const send = (s: FakeSocket, p: object) => s.h.data(mqttPacket.generate(p as mqttPacket.Packet).toString("latin1"));
-function decode(s: FakeSocket): mqttPacket.Packet[] {
-  const parser = mqttPacket.parser({ protocolVersion: 4 });
-  const out: mqttPacket.Packet[] = [];
-  parser.on("packet", (p) => out.push(p));
-  parser.parse(Buffer.from(s.written.join(""), "latin1"));
-  return out;
-}
 
 function rig() {
   const b = fakeBindings();
@@ -36,7 +29,7 @@ function rig() {
   const accept = (s: FakeSocket) => {
     s.h.open();
     send(s, { cmd: "connack", returnCode: 0, sessionPresent: false });
-    const sub = decode(s).find((p) => p.cmd === "subscribe") as mqttPacket.ISubscribePacket;
+    const sub = writtenPackets(s).find((p) => p.cmd === "subscribe") as mqttPacket.ISubscribePacket;
     send(s, { cmd: "suback", messageId: sub.messageId, granted: [1, 1] });
   };
   return { b, link, states, accept, restore };
@@ -51,7 +44,7 @@ test("wifi → broker → session: subscribed, then the retained online status, 
     assert.equal(r.states, ["wait", "wifi", "broker"]);
     r.accept(r.b.sockets[0]);
     assert.equal(r.states.slice(-1), ["up"]);
-    const sent = decode(r.b.sockets[0]);
+    const sent = writtenPackets(r.b.sockets[0]);
     assert.equal(sent.map((p) => p.cmd), ["connect", "subscribe", "publish"]);
     const hello = sent[2] as mqttPacket.IPublishPacket;
     assert.equal([hello.topic, hello.payload.toString(), hello.retain, hello.qos], ["bttn/k/status", "on", true, 1]);
@@ -119,7 +112,7 @@ test("a refused subscription is denied too (the broker's ACL does not know this 
     const s = r.b.sockets[0];
     s.h.open();
     send(s, { cmd: "connack", returnCode: 0, sessionPresent: false });
-    const sub = decode(s)[1] as mqttPacket.ISubscribePacket;
+    const sub = writtenPackets(s)[1] as mqttPacket.ISubscribePacket;
     send(s, { cmd: "suback", messageId: sub.messageId, granted: [128, 128] });
     assert.equal(r.states.slice(-1), ["denied"]);
   } finally {
@@ -155,7 +148,7 @@ test("stop: DISCONNECT and no more retries", () => {
     r.b.wifiDone!();
     r.accept(r.b.sockets[0]);
     r.link.stop();
-    assert.equal(decode(r.b.sockets[0]).slice(-1).map((p) => p.cmd), ["disconnect"]);
+    assert.equal(writtenPackets(r.b.sockets[0]).slice(-1).map((p) => p.cmd), ["disconnect"]);
     r.b.clock.advance(600000);
     assert.is(r.b.sockets.length, 1);
     assert.is(r.link.state(), "off");
