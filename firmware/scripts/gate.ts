@@ -153,9 +153,23 @@ function checkHoisting(body: AnyNode[], report: (n: AnyNode, rule: string, messa
   });
 }
 
-function checkRegex(pattern: string): string {
+/**
+ * What a regular expression literal asks of Espruino's RegExp engine that it does not have. That
+ * engine is its own small one: it reads `\u` escapes as plain characters (so /[\u007f-\uffff]/
+ * matches "0", "7" and "f".."u" on the device and nothing ASCII on Node), and it lacks lookaround,
+ * named groups, {n} quantifiers, property escapes and all flags but g and i. Better still: no RegExp on the
+ * device path where a loop over charCodeAt does (shared/src/check.ts has onlyChars).
+ */
+function checkRegex(pattern: string, flags: string): string {
   if (/\(\?<?[=!]/.test(pattern)) return "lookahead or lookbehind";
+  if (/\(\?<[A-Za-z_$]/.test(pattern)) return "named groups";
   if (/(^|[^\\])\{\d+(,\d*)?\}/.test(pattern)) return "a {n} quantifier";
+  // An escape is a backslash preceded by an even number of backslashes.
+  if (/(^|[^\\])(\\\\)*\\u/.test(pattern)) return "\\u escapes (they become plain characters on the device)";
+  if (/(^|[^\\])(\\\\)*\\[pP]\{/.test(pattern)) return "\\p{...} property escapes";
+  // Measured on the interpreter: g and i work; m is ignored (^ matches only at the start); s is a syntax error.
+  const bad = flags.replace(/[gi]/g, "");
+  if (bad) return "flag " + bad.split("").join(", ") + " (only g and i)";
   return "";
 }
 
@@ -317,8 +331,8 @@ export function gate(code: string, map?: SourceMap): Violation[] {
         break;
       }
       case "Literal": {
-        const re = n.regex as { pattern: string } | undefined;
-        const bad = re ? checkRegex(re.pattern) : "";
+        const re = n.regex as { pattern: string; flags: string } | undefined;
+        const bad = re ? checkRegex(re.pattern, re.flags) : "";
         if (bad) report(n, "regexp", "Espruino's RegExp has no " + bad + ": /" + (re as { pattern: string }).pattern + "/");
         break;
       }

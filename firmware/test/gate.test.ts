@@ -55,6 +55,14 @@ const SAMPLES: [rule: string, code: string][] = [
   ["array hole", "var h = [1, , 2];"],
   ["regexp", "var r = /a{3}/;"],
   ["regexp", "var r = /a(?=b)/;"],
+  ["regexp", "var r = /(?<=a)b/;"],
+  ["regexp", "var r = /(?<year>\\d+)/;"],
+  ["regexp", "var r = /[\\u007f-\\uffff]/;"],
+  ["regexp", "var r = /\\p{L}/u;"],
+  ["regexp", "var r = /a/u;"],
+  ["regexp", "var r = /a/y;"],
+  ["regexp", "var r = /a.b/s;"],
+  ["regexp", "var r = /^b/m;"],
   ["import()", "import('x');"],
 ];
 
@@ -81,6 +89,8 @@ test("code Espruino runs passes: arrows, classes, let/const, templates, for..of,
     "Promise.all([p]).then(function (r) {}, function (e) {});",
     "var s = [].slice.call(arguments0);",
     "var r = /^[0-9a-f]+$/;",
+    "var r2 = /[a-z]x\\x41/gi;",
+    "var r3 = /\\\\u/;", // a literal backslash, then u: no \u escape
     "var map = {}; var Map2 = 1;",
     "function early() { return later(); } function later() { return 1; } early();",
     "try { x(); } catch { }",

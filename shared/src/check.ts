@@ -40,15 +40,30 @@ export function unknownKeys(obj: Record<string, unknown>, known: readonly string
   return out;
 }
 
-const NON_ASCII = /[\u007f-\uffff]/;
-const NON_ASCII_ALL = /[\u007f-\uffff]/g;
+/**
+ * True when `s` is non-empty and each of its characters lies in one of the inclusive ranges that
+ * `ranges` lists as pairs of characters: onlyChars(id, "AZaz09--__") is /^[A-Za-z0-9-_]+$/.
+ * A loop instead of a RegExp because Espruino's RegExp engine is its own (no \u escapes, no {n},
+ * no lookahead) and reads some classes differently from Node's: see docs/espruino.md.
+ */
+export function onlyChars(s: string, ranges: string): boolean {
+  if (!s.length) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let ok = false;
+    for (let j = 0; j < ranges.length && !ok; j += 2) ok = c >= ranges.charCodeAt(j) && c <= ranges.charCodeAt(j + 1);
+    if (!ok) return false;
+  }
+  return true;
+}
 
-/** JSON with every non-ASCII character escaped: the device handles byte strings only. */
+/** JSON with every character outside printable ASCII escaped as \uXXXX: the device handles byte strings only. */
 export function asciiJson(value: unknown): string {
   const s = JSON.stringify(value);
-  // Almost every message is ASCII already; a test is much cheaper than a replace.
-  if (!NON_ASCII.test(s)) return s;
-  return s.replace(NON_ASCII_ALL, function (c: string) {
-    return "\\u" + ("0000" + c.charCodeAt(0).toString(16)).slice(-4);
-  });
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c > 126 ? "\\u" + ("000" + c.toString(16)).slice(-4) : s[i];
+  }
+  return out;
 }

@@ -1,8 +1,8 @@
 // Protocol v1 messages: what travels on each topic, how to build it and how to check it.
 // Decoders never throw: they return { ok: false, error } with the path of the bad field.
-import { REASONS, Reason } from "./reasons";
+import type { Reason } from "./reasons";
 import { MAX_PAYLOAD } from "./topics";
-import { asciiJson, intIn, isPlainObject, numberIn, oneOf, unknownKeys } from "./check";
+import { asciiJson, intIn, isPlainObject, numberIn, oneOf, onlyChars, unknownKeys } from "./check";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -44,6 +44,7 @@ export interface Result {
   /** With `pending`: how long the device should keep waiting, in ms. */
   wait?: number;
   /** With `fail`: why. */
+  /** With `fail`: why. One of REASONS when this side made it; a newer relay may send others. */
   reason?: Reason;
 }
 
@@ -73,8 +74,9 @@ export interface DeviceConfig {
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
-const BOOT_CHARS = /^[0-9a-f]+$/;
-const FW_CHARS = /^[ -~]+$/;
+const BOOT_CHARS = "09af";
+/** Printable ASCII. */
+const FW_CHARS = " ~";
 const DAY_MS = 86400000;
 const MAX_WAIT_MS = 3600000;
 
@@ -101,7 +103,7 @@ function parseObject(payload: string, known: readonly string[]): Decoded<Record<
 }
 
 function checkIdentity(o: Record<string, unknown>): string {
-  if (typeof o.boot !== "string" || o.boot.length < 4 || o.boot.length > 16 || !BOOT_CHARS.test(o.boot)) {
+  if (typeof o.boot !== "string" || o.boot.length < 4 || o.boot.length > 16 || !onlyChars(o.boot, BOOT_CHARS)) {
     return "boot: must be 4 to 16 lowercase hex characters";
   }
   const seqErr = intIn(o.seq, 0, 4294967295);
@@ -159,8 +161,11 @@ export function decodeResult(payload: string): Decoded<Result> {
     return fail("wait: only allowed with pending");
   }
   if (o.state === "fail") {
-    e = oneOf(o.reason, REASONS);
-    if (e) return fail("reason: " + e + " (required with fail)");
+    // Any reason word, not only the ones this side knows: a newer relay may add reasons (the list
+    // only grows), and a device in the field must still take the `fail` instead of dropping it.
+    if (typeof o.reason !== "string" || o.reason.length > 32 || !onlyChars(o.reason, "az--")) {
+      return fail("reason: must be a word of lowercase letters and '-' (required with fail)");
+    }
   } else if (o.reason !== undefined) {
     return fail("reason: only allowed with fail");
   }
@@ -174,7 +179,7 @@ export function decodeStatus(payload: string): Decoded<Status> {
   if (!p.ok) return p;
   const o = p.value;
   if (typeof o.online !== "boolean") return fail("online: must be true or false");
-  if (o.fw !== undefined && (typeof o.fw !== "string" || o.fw.length > 32 || !FW_CHARS.test(o.fw))) {
+  if (o.fw !== undefined && (typeof o.fw !== "string" || o.fw.length > 32 || !onlyChars(o.fw, FW_CHARS))) {
     return fail("fw: must be printable ASCII, at most 32 characters");
   }
   const e = checkHealth(o);
@@ -198,8 +203,10 @@ export function checkDeviceConfig(o: Record<string, unknown>): string {
   if (o.longMs !== undefined && (e = intIn(o.longMs, 300, 10000))) return "longMs: " + e;
   if (o.doubleMs !== undefined && (e = intIn(o.doubleMs, 100, 1500))) return "doubleMs: " + e;
   if (o.heartbeatS !== undefined && (e = intIn(o.heartbeatS, 0, 604800))) return "heartbeatS: " + e;
-  if (o.double !== undefined && typeof o.double !== "boolean") return "double: must be true or false";
-  if (o.sleep !== undefined && typeof o.sleep !== "boolean") return "sleep: must be true or false";
+  const flags = ["double", "sleep"];
+  for (let i = 0; i < flags.length; i++) {
+    if (o[flags[i]] !== undefined && typeof o[flags[i]] !== "boolean") return flags[i] + ": must be true or false";
+  }
   return "";
 }
 

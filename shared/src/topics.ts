@@ -1,6 +1,12 @@
 // Topic layout: <prefix>/<bttn id>/<kind>. The prefix defaults to "bttn" and is configurable on both
 // sides; a bttn id is a single topic level (no '/', '+', '#').
 
+import { onlyChars } from "./check";
+
+/** Letters, digits, "-" and "_", as ranges for onlyChars; and the rule in words. */
+export const ID_CHARS = "AZaz09--__";
+export const ID_RULE = "may contain only letters, digits, '-' and '_'";
+
 export const DEFAULT_PREFIX = "bttn";
 
 export const TOPIC_KINDS = ["event", "result", "status", "config"] as const;
@@ -9,14 +15,13 @@ export type TopicKind = (typeof TOPIC_KINDS)[number];
 /** Largest payload either side accepts, in bytes. Events are ~100 bytes; anything near this is hostile. */
 export const MAX_PAYLOAD = 1024;
 
-const ID_CHARS = /^[A-Za-z0-9_-]+$/;
 export const MAX_ID_LENGTH = 32;
 
 /** Why `id` cannot be a bttn id, or "" when it can. */
 export function checkBttnId(id: unknown): string {
   if (typeof id !== "string" || id.length === 0) return "must be a non-empty string";
   if (id.length > MAX_ID_LENGTH) return "must be at most " + MAX_ID_LENGTH + " characters";
-  if (!ID_CHARS.test(id)) return "may contain only letters, digits, '-' and '_'";
+  if (!onlyChars(id, ID_CHARS)) return ID_RULE;
   return "";
 }
 
