@@ -1,8 +1,8 @@
 // The per-device settings file `bttn.json`: written into the board's Storage by flash.sh, read by
 // the firmware at boot and by the simulator, printed ready-made by `bttn-relay bttn add <id>`.
 // One build of the firmware serves every device because everything device-specific lives here.
-import { checkBttnId } from "./topics";
-import { intIn, isPlainObject, numberIn, oneOf, unknownKeys } from "./check";
+import { checkBttnId, ID_CHARS, ID_RULE } from "./topics";
+import { intIn, isPlainObject, numberIn, oneOf, onlyChars, unknownKeys } from "./check";
 
 export interface DeviceFile {
   id: string;
@@ -25,8 +25,9 @@ export interface DeviceFile {
 
 export const DEVICE_FILE_NAME = "bttn.json";
 
-const IPV4 = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
-const HOST = /^[A-Za-z0-9.:_-]+$/;
+/** Host names and IPv4/IPv6 addresses: letters, digits, ".", ":", "-", "_". */
+const HOST_CHARS = "AZaz09..::--__";
+const NOT_OBJECT = ": must be an object";
 
 function checkString(o: Record<string, unknown>, k: string, path: string, required: boolean, max: number): string {
   const v = o[k];
@@ -50,16 +51,16 @@ export function checkDeviceFile(x: unknown): string {
   let e = checkBttnId(x.id);
   if (e) return "id: " + e;
   if ((e = checkString(x, "secret", "", true, 128))) return e;
-  if (!isPlainObject(x.relay)) return "relay: must be an object with host and port";
+  if (!isPlainObject(x.relay)) return "relay" + NOT_OBJECT;
   if ((e = checkString(x.relay, "host", "relay.", true, 253))) return e;
-  if (!HOST.test(x.relay.host as string)) return "relay.host: must be a host name or IP address";
+  if (!onlyChars(x.relay.host as string, HOST_CHARS)) return "relay.host: must be a host name or IP address";
   if ((e = intIn(x.relay.port, 1, 65535))) return "relay.port: " + e;
-  if (x.prefix !== undefined && (typeof x.prefix !== "string" || !/^[A-Za-z0-9_-]+$/.test(x.prefix))) {
-    return "prefix: may contain only letters, digits, '-' and '_'";
+  if (x.prefix !== undefined && (typeof x.prefix !== "string" || !onlyChars(x.prefix, ID_CHARS))) {
+    return "prefix: " + ID_RULE;
   }
   if (x.wifi !== undefined) {
     const w = x.wifi;
-    if (!isPlainObject(w)) return "wifi: must be an object";
+    if (!isPlainObject(w)) return "wifi" + NOT_OBJECT;
     const wx = unknownKeys(w, ["ssid", "password", "ip", "gateway", "netmask", "dns"]);
     if (wx.length) return "wifi." + wx[0] + ": unknown field";
     if ((e = checkString(w, "ssid", "wifi.", true, 32))) return e;
@@ -67,14 +68,18 @@ export function checkDeviceFile(x: unknown): string {
     const ipKeys = ["ip", "gateway", "netmask", "dns"];
     for (let i = 0; i < ipKeys.length; i++) {
       const v = w[ipKeys[i]];
-      if (v !== undefined && (typeof v !== "string" || !IPV4.test(v))) return "wifi." + ipKeys[i] + ": must be an IPv4 address";
+      if (v !== undefined && (typeof v !== "string" || v.split(".").length !== 4 || !onlyChars(v, "09.."))) return "wifi." + ipKeys[i] + ": must be an IPv4 address";
+    }
+    // A static address needs all three: the ESP32's setIP throws without the gateway or the netmask.
+    if ((w.ip !== undefined || w.gateway !== undefined || w.netmask !== undefined) && (w.ip === undefined || w.gateway === undefined || w.netmask === undefined)) {
+      return "wifi: ip, gateway and netmask go together";
     }
   }
   if (x.pins !== undefined) {
-    if (!isPlainObject(x.pins)) return "pins: must be an object";
-    const px = unknownKeys(x.pins, ["button", "red", "green", "blue"]);
-    if (px.length) return "pins." + px[0] + ": unknown field";
+    if (!isPlainObject(x.pins)) return "pins" + NOT_OBJECT;
     const names = ["button", "red", "green", "blue"];
+    const px = unknownKeys(x.pins, names);
+    if (px.length) return "pins." + px[0] + ": unknown field";
     for (let i = 0; i < names.length; i++) {
       if ((e = checkPin(x.pins, names[i], "pins."))) return e;
     }
@@ -84,7 +89,7 @@ export function checkDeviceFile(x: unknown): string {
   if (x.heartbeatS !== undefined && (e = intIn(x.heartbeatS, 0, 604800))) return "heartbeatS: " + e;
   if (x.battery !== undefined) {
     const b = x.battery;
-    if (!isPlainObject(b)) return "battery: must be an object with pin and divider";
+    if (!isPlainObject(b)) return "battery" + NOT_OBJECT;
     if ((e = intIn(b.pin, 32, 39))) return "battery.pin: " + e + " (ADC1 pins only)";
     if ((e = numberIn(b.divider, 1, 100))) return "battery.divider: " + e;
   }

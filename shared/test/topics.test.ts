@@ -23,7 +23,7 @@ test("bttn ids", () => {
 });
 
 test("device file: valid and every rejection", () => {
-  const ok = { id: "kitchen", secret: "s3cr3t-s3cr3t", relay: { host: "192.168.1.10", port: 1883 }, wifi: { ssid: "home", password: "pw", ip: "192.168.1.50" }, pins: { button: 0, red: 25, green: 26, blue: 27 }, led: "common-anode", power: "sleep", heartbeatS: 3600, battery: { pin: 34, divider: 2 } };
+  const ok = { id: "kitchen", secret: "s3cr3t-s3cr3t", relay: { host: "192.168.1.10", port: 1883 }, wifi: { ssid: "home", password: "pw", ip: "192.168.1.50", gateway: "192.168.1.1", netmask: "255.255.255.0" }, pins: { button: 0, red: 25, green: 26, blue: 27 }, led: "common-anode", power: "sleep", heartbeatS: 3600, battery: { pin: 34, divider: 2 } };
   assert.is(checkDeviceFile(ok), "");
   assert.is(checkDeviceFile({ id: "a", secret: "x", relay: { host: "relay.local", port: 1 } }), "");
   const bad = (o: Record<string, unknown>) => checkDeviceFile({ ...ok, ...o });
@@ -35,6 +35,10 @@ test("device file: valid and every rejection", () => {
   assert.match(bad({ relay: { host: "h", port: 70000 } }), /^relay.port:/);
   assert.match(bad({ wifi: { password: "x" } }), /^wifi.ssid:/);
   assert.match(bad({ wifi: { ssid: "x", ip: "300.1" } }), /^wifi.ip:/);
+  // The ESP32's Wifi.setIP throws without gw or netmask: a static address needs all three.
+  assert.match(bad({ wifi: { ssid: "x", ip: "192.168.1.50" } }), /^wifi: ip, gateway and netmask go together/);
+  assert.match(bad({ wifi: { ssid: "x", ip: "192.168.1.50", gateway: "192.168.1.1" } }), /^wifi: ip, gateway and netmask go together/);
+  assert.match(bad({ wifi: { ssid: "x", gateway: "192.168.1.1", netmask: "255.255.255.0" } }), /^wifi: ip, gateway and netmask go together/);
   assert.match(bad({ wifi: { ssid: "x", pass: "y" } }), /^wifi.pass: unknown field/);
   assert.match(bad({ pins: { button: 40 } }), /^pins.button:/);
   assert.match(bad({ pins: { led: 2 } }), /^pins.led: unknown/);

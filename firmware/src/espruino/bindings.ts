@@ -61,10 +61,23 @@ export function espruinoBindings(): Bindings {
           done(); // no Wi-Fi settings: the board's own saved Wi-Fi (Wifi.save) is in charge
           return;
         }
-        if (w.ip && wifi.setIP) wifi.setIP({ ip: w.ip, gw: w.gateway, netmask: w.netmask });
-        wifi.connect(w.ssid, { password: w.password }, (err) => {
-          if (!err) done();
-        });
+        const join = (): void => {
+          wifi.connect(w.ssid, { password: w.password }, (err) => {
+            if (!err) done();
+          });
+        };
+        if (!w.ip || !wifi.setIP) {
+          join();
+          return;
+        }
+        // ESP32: setIP throws without a callback (and without gw or netmask, which bttn.json's
+        // check requires together). Its callback's argument is not a reliable error: ignore it.
+        try {
+          wifi.setIP({ ip: w.ip, gw: w.gateway as string, netmask: w.netmask as string }, join);
+        } catch (e) {
+          console.log("wifi: setIP: " + e);
+          join();
+        }
       },
       off() {
         wifi.disconnect();

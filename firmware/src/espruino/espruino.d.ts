@@ -11,7 +11,7 @@ interface EspruinoWatchEvent {
 declare function setWatch(f: (e: EspruinoWatchEvent) => void, pin: number, o: { repeat: boolean; edge: "rising" | "falling" | "both"; debounce: number }): number;
 declare function digitalRead(pin: number): number;
 /** Duty 0..1; GPIO 25/26 are DAC outputs instead of PWM. */
-declare function analogWrite(pin: number, value: number): void;
+declare function analogWrite(pin: number, duty: number): void;
 /** 0..1 of full scale; ADC1 pins (32-39) only. */
 declare function analogRead(pin: number): number;
 /** Seconds since 1970 on the system clock (kept across deep sleep by the ESP32's RTC). */
@@ -39,8 +39,11 @@ interface EspruinoWifi {
   /** `done(err)` runs once an IP address is up (err null); on ESP32 it never runs on failure. */
   connect(ssid: string, o: { password?: string }, done: (err: string | null) => void): void;
   disconnect(): void;
-  /** Not in every build (absent on ESP32 2v29): static IP settings. */
-  setIP?: (o: { ip: string; gw?: string; netmask?: string }, done?: () => void) => void;
+  /**
+   * Static IP settings (ESP32 has it since before 2v29; not every board does). On ESP32 the
+   * callback is required (without it: "Callback is not a function"), as are gw and netmask.
+   */
+  setIP?: (o: { ip: string; gw: string; netmask: string }, done: () => void) => void;
   on(event: "disconnected", f: () => void): void;
   /** `rssi` is there while connected. */
   getStatus(): { rssi?: number };
