@@ -8,7 +8,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as net from "node:net";
 import * as vm from "node:vm";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildFirmware } from "../firmware/scripts/build";
+import { PATTERNS } from "../firmware/src/core/led-patterns";
 import { relayOnPort, RelayOnPort } from "../firmware/test/net-helpers";
 import { startSink, WebhookSink } from "./support/webhook-sink";
 
@@ -30,8 +33,8 @@ interface Board {
   off(): void;
 }
 
-/** Boots the bundle on an emulated ESP32. */
-function boot(code: string, files: Record<string, string>, o: { wake?: number; held?: boolean } = {}): Board {
+/** Boots the bundle on an emulated ESP32; `adc` is what analogRead answers (the battery divider's pin). */
+function boot(code: string, files: Record<string, string>, o: { wake?: number; held?: boolean; adc?: number } = {}): Board {
   const storage = new Map(Object.entries(files));
   const timers = new Map<number, NodeJS.Timeout>();
   const sockets = new Set<net.Socket>();
@@ -125,7 +128,7 @@ function boot(code: string, files: Record<string, string>, o: { wake?: number; h
       const c = [21, 22, 23].map((p) => Math.round((board.pwm[p] ?? 0) * 255)).join(",");
       if (board.colours[board.colours.length - 1] !== c) board.colours.push(c);
     },
-    analogRead: () => 0.6,
+    analogRead: () => o.adc ?? 0.6,
     E: { enableWatchdog: (s: number, auto: boolean) => void (board.watchdog = [s, auto]) },
     ESP32: { getWakeupCause: () => o.wake ?? 0, deepSleepExt0: (pin: number, lvl: number) => void (board.deepSleep = [pin, lvl]) },
     require(name: string) {
@@ -155,7 +158,18 @@ test.before(async () => {
   assert.ok(built.ok, built.report.join("\n"));
   ctx.code = built.code;
   ctx.sink = await startSink();
-  ctx.r = await relayOnPort({ bttns: { kitchen: { secret: SECRET, actions: { pressed: { http: { method: "POST", url: ctx.sink.url("/hook"), format: "json", args: { bat: "x" } } } } } } });
+  // /slow answers after 400 ms (the relay sends `pending` after 100 ms); /broken answers 500.
+  ctx.sink.respond((req, res) => {
+    if (req.url === "/broken") res.writeHead(500).end("no");
+    else if (req.url === "/slow") setTimeout(() => res.end("ok"), 400);
+    else res.end("ok");
+  });
+  ctx.r = await relayOnPort({
+    bttns: {
+      kitchen: { secret: SECRET, actions: { pressed: { http: { method: "POST", url: ctx.sink.url("/hook"), format: "json", args: { bat: "x" } } } } },
+      hall: { secret: SECRET, actions: { pressed: { http: { url: ctx.sink.url("/slow") } }, "pressed-long": { http: { url: ctx.sink.url("/broken") } } } },
+    },
+  });
 });
 
 test.after(async () => {
@@ -206,6 +220,73 @@ test("a broken bttn.json: the console says why, the LED shows slow red, nothing 
   } finally {
     b.off();
   }
+});
+
+/** The LED table of firmware/README.md: pattern names in its first column. */
+function readmePatterns(): string[] {
+  const text = readFileSync(join(import.meta.dirname, "..", "firmware", "README.md"), "utf8");
+  const table = text.slice(text.indexOf("## The LED"), text.indexOf("Looping patterns are states"));
+  return [...table.matchAll(/^\| `([a-z]+)` \|/gm)].map((m) => m[1]);
+}
+
+const rgbText = (rgb: number) => [(rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255].join(",");
+
+test("every LED pattern of the README's table plays through the built bundle (none is renamed away by the build)", async () => {
+  const names = readmePatterns();
+  assert.equal(names.sort(), Object.keys(PATTERNS).sort(), "the README's table is the pattern table");
+  const hall = (extra: object = {}) => ({ "bttn.json": JSON.stringify({ id: "hall", secret: SECRET, relay: { host: "127.0.0.1", port: ctx.r.mqttPort }, wifi: { ssid: "home" }, battery: { pin: 35, divider: 2 }, ...extra }) });
+  const seen = new Set<string>();
+  const played = (b: Board) => b.colours.forEach((c) => seen.add(c));
+  // Online, battery low: a slow action (pending, then ok, then lowbat), a long press (armed) whose action fails (fail).
+  const b1 = boot(ctx.code, hall(), { adc: 0.4 });
+  try {
+    await sleep(500);
+    b1.button(true);
+    await sleep(100);
+    b1.button(false);
+    await until(() => b1.colours.includes(rgbText(PATTERNS.ok.s[0])), 5000, "ok", b1);
+    await until(() => b1.colours.includes(rgbText(PATTERNS.lowbat.s[0])), 3000, "lowbat after the result", b1);
+    await sleep(2500);
+    b1.button(true);
+    await until(() => b1.colours.includes(rgbText(PATTERNS.armed.s[0])), 3000, "armed", b1);
+    b1.button(false);
+    await until(() => b1.console.some((l) => /press 1: fail http/.test(l)), 5000, "the long press failing", b1);
+    await sleep(100);
+    played(b1);
+  } finally {
+    b1.off();
+  }
+  // The relay unreachable: a press is kept (queued).
+  const closed = net.createServer();
+  await new Promise<void>((r) => closed.listen(0, "127.0.0.1", () => r()));
+  const port = (closed.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  const b2 = boot(ctx.code, hall({ relay: { host: "127.0.0.1", port } }));
+  try {
+    await sleep(200);
+    b2.button(true);
+    await sleep(100);
+    b2.button(false);
+    await until(() => b2.colours.includes(rgbText(PATTERNS.queued.s[0])), 3000, "queued", b2);
+    played(b2);
+  } finally {
+    b2.off();
+  }
+  // A wrong secret: denied.
+  const b3 = boot(ctx.code, hall({ secret: "not-the-secret" }));
+  try {
+    await until(() => b3.console.some((l) => /refused, code [45]/.test(l)), 3000, "refused", b3);
+    await sleep(100);
+    played(b3);
+  } finally {
+    b3.off();
+  }
+  for (const name of names) {
+    const first = rgbText((PATTERNS as Record<string, { s: number[] }>)[name].s[0]);
+    assert.ok(seen.has(first), name + " (" + first + ") was never shown; colours seen: " + [...seen].join(" "));
+  }
+  const all = b1.console.concat(b2.console, b3.console).join("\n");
+  assert.not.match(all, /led: no pattern/, "every pattern name the firmware shows is in the table");
 });
 
 test.run();

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUDGET, buildFirmware, MANGLED } from "../scripts/build";
+import { PATTERNS } from "../src/core/led-patterns";
 
 const FIRMWARE = join(import.meta.dirname, "..");
 
@@ -64,6 +65,8 @@ test("no shortened property name is one Espruino's API or the protocol's JSON us
   }
   // Storage files the core writes: the queue and the relay's config keep their JSON names.
   for (const k of ["at", "d", "q", "b", "s", "y", "t", "v"]) jsonKeys.add(k);
+  // The LED's patterns are found by name at run time: a shortened key would never play.
+  for (const name of Object.keys(PATTERNS)) assert.not.ok(MANGLED.includes(name), "pattern " + name + " must keep its name");
   for (const name of MANGLED) {
     assert.not.ok(espruino.has(name), name + " is used by Espruino's API (espruino.d.ts): it must keep its name");
     assert.not.ok(jsonKeys.has(name), name + " is a protocol or Storage JSON field: it must keep its name");

@@ -104,7 +104,7 @@ test("every pattern is distinct and documented in the README table", () => {
     assert.ok(p.s.length % 2 === 0 && p.s.length > 0, name + ": steps come in colour/ms pairs");
   }
   const needed = ["connecting", "pending", "ok", "fail", "queued", "armed", "denied", "lowbat"];
-  for (const n of needed) assert.ok(PATTERNS[n], "pattern " + n);
+  for (const n of needed) assert.ok((PATTERNS as Record<string, unknown>)[n], "pattern " + n);
 });
 
 test.run();

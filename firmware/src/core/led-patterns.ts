@@ -11,7 +11,9 @@ export interface Pattern {
   n: number;
 }
 
-export const PATTERNS: { [name: string]: Pattern } = {
+// The names are looked up at run time (led.show("queued")), so build.ts must never shorten one:
+// firmware/test/build.test.ts checks that none of them is in its list of shortened names.
+export const PATTERNS = {
   /** Nothing to say. */
   off: { s: [0, 0], n: 0 },
   /** Looking for Wi-Fi or the relay: a short blue blink every second. */
@@ -30,4 +32,7 @@ export const PATTERNS: { [name: string]: Pattern } = {
   denied: { s: [0xff0000, 1000, 0, 1000], n: 0 },
   /** Battery low: two short orange blinks after a result. */
   lowbat: { s: [0xff4000, 100, 0, 200], n: 2 },
-};
+} satisfies { [name: string]: Pattern };
+
+/** A pattern's name: a typo is a compile error, not a dark LED. */
+export type PatternName = keyof typeof PATTERNS;

@@ -1,20 +1,20 @@
 // Plays the patterns of led-patterns.ts on one RGB LED. The player knows nothing about what a
 // pattern means: a looping pattern becomes the state, a counted one interrupts it once.
 import { Bindings } from "../bindings";
-import { PATTERNS } from "./led-patterns";
+import { Pattern, PatternName, PATTERNS } from "./led-patterns";
 
 export interface Led {
   /** Shows a pattern; for a counted one, `then` is played after it (before the state returns). */
-  show(name: string, then?: string): void;
-  /** The pattern playing now. */
-  now(): string;
+  show(name: PatternName, then?: PatternName | ""): void;
+  /** The pattern playing now ("" before the first). */
+  now(): PatternName | "";
 }
 
 /** `seen` hears every colour change, with `first` set when a pattern starts (for the simulator). */
 export function createLed(b: Bindings, pins: number[], inverted: boolean, seen?: (name: string, rgb: number, first: boolean) => void): Led {
-  let state = "off";
-  let cur = "";
-  let after = "";
+  let state: PatternName = "off";
+  let cur: PatternName | "" = "";
+  let after: PatternName | "" = "";
   let step = 0;
   let round = 0;
   let timer: unknown;
@@ -31,8 +31,16 @@ export function createLed(b: Bindings, pins: number[], inverted: boolean, seen?:
     if (seen) seen(cur, rgb, !step && !round);
   }
 
+  /** The table by any name: a name from outside the table (a bug, or a build that renamed a key) is said on the console. */
+  function find(name: string): Pattern | undefined {
+    const p = (PATTERNS as { [name: string]: Pattern })[name];
+    if (!p) b.log("led: no pattern " + name);
+    return p;
+  }
+
   function tick(): void {
-    const p = PATTERNS[cur];
+    const p = find(cur);
+    if (!p) return;
     if (step >= p.s.length) {
       step = 0;
       if (++round >= p.n && p.n) {
@@ -48,7 +56,7 @@ export function createLed(b: Bindings, pins: number[], inverted: boolean, seen?:
     if (ms) timer = b.after(ms, tick);
   }
 
-  function play(name: string): void {
+  function play(name: PatternName): void {
     b.cancel(timer);
     timer = 0;
     cur = name;
@@ -59,7 +67,7 @@ export function createLed(b: Bindings, pins: number[], inverted: boolean, seen?:
 
   return {
     show(name, then) {
-      const p = PATTERNS[name];
+      const p = find(name);
       if (!p) return;
       if (p.n) {
         after = then || "";
