@@ -26,7 +26,9 @@ export const MANGLED = [
   // core parts
   "idle", "show", "mqtt", "drop", "unacked", "subscribe", "publish", "items", "dropped", "add", "remove",
   "timer", "acked", "sent", "retain", "topic", "payload", "hello", "clientId", "username", "keepalive", "clean", "will",
-  "start", "stop", "link", "settings", "queued", "onLed", "debounceMs",
+  "start", "stop", "link", "settings", "onLed", "debounceMs",
+  "flush", "answer", "verdict", "changed", "goodbye", "send", "up", "waiting",
+  "now", "storage", "watch", "file", "value", "down", "message",
   // timing options
   "wifiMs", "connackMs", "backoffMs", "backoffMaxMs", "deniedMs", "resultMs", "marginMs", "queueMax", "giveUpMs", "settleMs", "keepaliveS",
 ];

@@ -279,4 +279,48 @@ test("boot: a missing or broken bttn.json is said on the console and on the LED,
   app!.stop();
 });
 
+test("a press resent after the link dropped before its PUBACK: the answer to the resend reaches the LED", () => {
+  const r = rig();
+  r.clock.advance(100);
+  r.broker.holdAcks = true; // the broker takes the press but the link dies before its PUBACK
+  r.tap();
+  r.clock.advance(30 + 400 + 5);
+  assert.equal(r.broker.events().map((e) => e.seq), [0]);
+  r.broker.refuse = 3; // server unavailable: the link stays down for a while
+  r.broker.sockets[r.broker.sockets.length - 1].h.close();
+  const before = r.leds.length;
+  r.clock.advance(11000); // past the wait for an answer
+  assert.ok(r.leds.slice(before).includes("queued"), "no answer, kept for the next connection: " + r.leds.slice(before));
+  r.broker.refuse = 0;
+  r.broker.holdAcks = false;
+  const resent = () => r.broker.published.filter((p) => p.topic === "bttn/kitchen/event" && p.dup);
+  for (let i = 0; i < 700 && !resent().length; i++) r.clock.advance(100); // the link comes back; the MQTT client resends with DUP
+  r.clock.advance(50);
+  const sent = r.broker.published.filter((p) => p.topic === "bttn/kitchen/event");
+  assert.equal([sent.length >= 2, sent[sent.length - 1].dup], [true, true], "resent with DUP");
+  assert.is(r.app.queued(), 0, "PUBACK on the resend");
+  r.result({ seq: 0, state: "ok", code: 200 }); // the relay answers the duplicate with what it has
+  r.clock.advance(5);
+  assert.is(r.leds[r.leds.length - 1], "ok");
+  r.app.stop();
+});
+
+test("more presses than the MQTT client keeps unacknowledged: none is lost, each goes out once a slot frees", () => {
+  const r = rig({}, { app: { queueMax: 40 } });
+  r.clock.advance(100);
+  r.broker.holdAcks = true;
+  for (let i = 0; i < 36; i++) {
+    r.tap();
+    r.clock.advance(600);
+  }
+  assert.is(r.app.queued(), 36);
+  r.broker.holdAcks = false;
+  r.broker.sockets[r.broker.sockets.length - 1].h.close(); // a reconnect resends what the client holds
+  r.clock.advance(70000);
+  const seqs = new Set(r.broker.events().map((e) => e.seq as number));
+  for (let i = 0; i < 36; i++) assert.ok(seqs.has(i), "press " + i + " was published");
+  assert.is(r.app.queued(), 0, "every press was acknowledged and left the queue");
+  r.app.stop();
+});
+
 test.run();

@@ -75,6 +75,6 @@ export function device(port: number, o: { secret?: string; keepalive?: number } 
 
 /** Publishes QoS 1 and resolves when the broker has acknowledged it (PUBACK). */
 export function publishAcked(d: Dev, topic: string, payload: string): Promise<void> {
-  return new Promise((resolve) => d.link.mqtt.publish(topic, payload, 1, false, resolve));
+  return new Promise((resolve) => d.link.mqtt.publish(topic, payload, false, resolve));
 }
 

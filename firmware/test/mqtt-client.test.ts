@@ -80,7 +80,7 @@ test("QoS 1 publish is kept until PUBACK; then `acked` runs once", () => {
   const r = rig();
   const s = r.connect();
   let acked = 0;
-  r.c.publish("bttn/kitchen/event", "e1", 1, false, () => acked++);
+  r.c.publish("bttn/kitchen/event", "e1", false, () => acked++);
   const p = writtenPackets(s)[1] as mqttPacket.IPublishPacket;
   assert.equal([p.qos, p.retain, p.dup, p.payload.toString()], [1, false, false, "e1"]);
   assert.is(r.c.unacked(), 1);
@@ -92,11 +92,11 @@ test("QoS 1 publish is kept until PUBACK; then `acked` runs once", () => {
 test("unacknowledged publishes go out again with DUP, in order, after a reconnect", () => {
   const r = rig();
   const s1 = r.connect();
-  r.c.publish("bttn/kitchen/event", "e1", 1, false);
-  r.c.publish("bttn/kitchen/event", "e2", 1, false);
+  r.c.publish("bttn/kitchen/event", "e1", false);
+  r.c.publish("bttn/kitchen/event", "e2", false);
   s1.h.close(); // the relay went away
   assert.equal(r.ev, ["up", "down"]);
-  r.c.publish("bttn/kitchen/event", "e3", 1, false); // made while offline: kept, not sent yet
+  r.c.publish("bttn/kitchen/event", "e3", false); // made while offline: kept, not sent yet
   const s2 = r.connect();
   const again = writtenPackets(s2).slice(1) as mqttPacket.IPublishPacket[];
   assert.equal(again.map((p) => [p.payload.toString(), p.dup]), [["e1", true], ["e2", true], ["e3", false]]);

@@ -121,8 +121,8 @@ test("broker packets parse to the same fields, whole, byte by byte and run toget
     const [connack, suback, pub1, pub0, pubAck, pingresp, refused] = r.packets;
     assert.equal([connack[0] >> 4, connack[1].charCodeAt(0) & 1, connack[1].charCodeAt(1)], [2, 1, 0]);
     assert.equal([suback[0] >> 4, u16At(suback[1], 0), suback[1].charCodeAt(2), suback[1].charCodeAt(3)], [9, 9, 1, 128]);
-    assert.equal(parsePublish(pub1[0], pub1[1]), { topic: "bttn/kitchen/result", payload: '{"v":1,"state":"ok"}', qos: 1, id: 40000, retain: false, dup: true });
-    assert.equal(parsePublish(pub0[0], pub0[1]), { topic: "bttn/kitchen/config", payload: '{"v":1}', qos: 0, id: 0, retain: true, dup: false });
+    assert.equal(parsePublish(pub1[0], pub1[1]), { topic: "bttn/kitchen/result", payload: '{"v":1,"state":"ok"}', qos: 1, id: 40000 });
+    assert.equal(parsePublish(pub0[0], pub0[1]), { topic: "bttn/kitchen/config", payload: '{"v":1}', qos: 0, id: 0 });
     assert.equal([pubAck[0] >> 4, u16At(pubAck[1], 0)], [4, 12]);
     assert.equal([pingresp[0] >> 4, pingresp[1]], [13, ""]);
     assert.equal([refused[0] >> 4, refused[1].charCodeAt(1)], [2, 5]);

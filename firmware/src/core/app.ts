@@ -1,12 +1,7 @@
-// The bttn: a press becomes an event (queued, published, awaited), the relay's answer becomes the
-// LED, and on battery the board goes back to deep sleep as soon as there is nothing left to say.
-//
-// Results: the relay answers `pending` (wait ms), then `ok` or `fail`. No answer within the wait
-// plus a margin shows `fail` (timeout) if the broker had accepted the press (PUBACK): QoS 1 already
-// delivered it and the relay de-duplicates by (id, boot, seq), so sending it again could only repeat
-// a question that was heard. A press the broker never accepted stays queued and shows `queued`; it
-// goes out again on the next connection, with DUP, and the relay answers a duplicate with the
-// result it already has.
+// The bttn, wired: the button's presses go to the press tracker (presses.ts), which publishes them
+// over the link (link.ts) and turns the relay's answers into the LED's verdicts; heartbeats and the
+// relay's config are handled here; on battery the sleeper (sleep.ts) puts the board back to deep
+// sleep as soon as there is nothing left to say.
 import {
   decodeDeviceConfig,
   decodeResult,
@@ -15,7 +10,6 @@ import {
   encodeEvent,
   encodeStatus,
   EventType,
-  Result,
   topicFor,
 } from "@bttn/shared";
 import { Bindings } from "../bindings";
@@ -24,7 +18,9 @@ import { createButton } from "./button";
 import { createLed } from "./led";
 import { PATTERNS } from "./led-patterns";
 import { createLink, LinkState } from "./link";
-import { loadQueue, Queued } from "./queue";
+import { createPresses } from "./presses";
+import { loadQueue } from "./queue";
+import { startSleeper } from "./sleep";
 import { applySettings, loadRelayConfig, pinsOf, RELAY_CONFIG_FILE, Settings } from "./settings";
 
 /** Timings, all overridable (the tests shorten them); milliseconds unless named otherwise. */
@@ -68,11 +64,6 @@ export interface App {
 /** Below this battery voltage the LED adds the low-battery blinks to every result. */
 const LOW_BAT_V = 3.3;
 
-interface Waiting {
-  e: Queued;
-  timer: unknown;
-}
-
 export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
   const t: Timing = Object.assign({}, TIMING, o);
   const prefix = file.prefix || DEFAULT_PREFIX;
@@ -84,14 +75,10 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
   const boot = newBootId(b.storage, Math.random(), b.now());
   let seq = 0;
   const queue = loadQueue(b.storage, t.queueMax, b.now);
-  const waiting: Waiting[] = [];
-  const sent: Queued[] = []; // handed to the MQTT client this boot: it owns their resending
   const wokeAt = b.now();
-  let busyAt = wokeAt;
+  let busyAt = wokeAt; // last press, answer or link change: sleep mode waits settleMs after it
   let heartbeatDue = b.wake() === "timer";
   let hbTimer: unknown;
-  let idleTimer: unknown;
-  let stopped = false;
 
   b.log("bttn " + file.id + " fw " + o.fw + " boot " + boot + ", queued " + queue.items.length + ", dropped " + queue.dropped);
   b.watchdog(20);
@@ -108,50 +95,36 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
     return encodeEvent({ v: 1, boot: bootId, seq: seqNo, type: type, age: age, bat: battery(), rssi: b.wifi.rssi() });
   }
 
+  /** The LED's state pattern, from the link and the presses awaited. */
   function base(): void {
     const st = link.state();
-    led.show(st === "up" ? (waiting.length ? "pending" : "off") : st === "denied" ? "denied" : st === "off" ? "off" : "connecting");
+    led.show(st === "up" ? (presses.waiting() ? "pending" : "off") : st === "denied" ? "denied" : st === "off" ? "off" : "connecting");
   }
 
-  function finish(w: Waiting, state: "ok" | "fail" | "queued"): void {
-    const i = waiting.indexOf(w);
-    if (i < 0) return;
-    waiting.splice(i, 1);
-    b.cancel(w.timer);
-    const v = battery();
-    led.show(state, v !== undefined && v < LOW_BAT_V ? "lowbat" : "");
-    base();
-  }
-
-  function expect(w: Waiting, ms: number): void {
-    b.cancel(w.timer);
-    w.timer = b.after(ms, () => {
-      const kept = queue.items.indexOf(w.e) >= 0;
-      b.log("press " + w.e.s + ": no answer" + (kept ? ", kept" : ""));
-      finish(w, kept ? "queued" : "fail");
-    });
-  }
-
-  function send(e: Queued): void {
-    if (sent.indexOf(e) >= 0) return;
-    sent.push(e);
-    const w: Waiting = { e: e, timer: 0 };
-    waiting.push(w);
-    expect(w, t.resultMs);
-    // Age within what the protocol accepts (0 to 30 days), whatever the clock did meanwhile.
-    const age = Math.min(2592000000, Math.max(0, Math.round(b.now() - e.t)));
-    link.mqtt.publish(topic("event"), event(e.s, e.b, e.y, age), 1, false, () => {
-      queue.remove(e);
-      sent.splice(sent.indexOf(e), 1);
+  const presses = createPresses(b, t, queue, {
+    send(e, acked) {
+      // Age within what the protocol accepts (0 to 30 days), whatever the clock did meanwhile.
+      const age = Math.min(2592000000, Math.max(0, Math.round(b.now() - e.t)));
+      return link.mqtt.publish(topic("event"), event(e.s, e.b, e.y, age), false, () => {
+        busyAt = b.now();
+        acked();
+      });
+    },
+    up() {
+      return link.state() === "up";
+    },
+    verdict(state) {
       busyAt = b.now();
-    });
-    base();
-  }
+      const v = battery();
+      led.show(state, v !== undefined && v < LOW_BAT_V ? "lowbat" : "");
+    },
+    changed: base,
+  });
 
   function heartbeat(): void {
     if (link.state() !== "up") return;
     heartbeatDue = false;
-    link.mqtt.publish(topic("event"), event(seq++, boot, "heartbeat", 0), 1, false);
+    link.mqtt.publish(topic("event"), event(seq++, boot, "heartbeat", 0), false);
   }
 
   function scheduleHeartbeat(): void {
@@ -168,23 +141,7 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
 
   function onPress(type: EventType, at: number): void {
     busyAt = b.now();
-    const e: Queued = { b: boot, s: seq++, y: type, t: at };
-    b.log("press " + e.s + ": " + type);
-    queue.add(e);
-    if (link.state() === "up") send(e);
-    else led.show("queued");
-  }
-
-  function onResult(r: Result): void {
-    let w: Waiting | undefined;
-    for (let i = 0; i < waiting.length; i++) if (waiting[i].e.b === r.boot && waiting[i].e.s === r.seq) w = waiting[i];
-    if (!w) return; // an answer to a press already shown, or to an earlier boot: nothing to say now
-    busyAt = b.now();
-    if (r.state === "pending") expect(w, (r.wait || 0) + t.marginMs);
-    else {
-      b.log("press " + r.seq + ": " + r.state + " " + (r.reason || "") + (r.code || ""));
-      finish(w, r.state);
-    }
+    presses.add({ b: boot, s: seq++, y: type, t: at });
   }
 
   function onConfig(text: string): void {
@@ -206,15 +163,17 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
   function onMessage(to: string, payload: string): void {
     if (to === topic("result")) {
       const d = decodeResult(payload);
-      if (d.ok) onResult(d.value);
-      else b.log("result ignored: " + d.error);
+      if (d.ok) {
+        busyAt = b.now();
+        presses.answer(d.value);
+      } else b.log("result ignored: " + d.error);
     } else if (to === topic("config")) onConfig(payload);
   }
 
   function onLink(st: LinkState): void {
     busyAt = b.now();
     if (st === "up") {
-      for (let i = 0; i < queue.items.length; i++) send(queue.items[i]);
+      presses.flush();
       if (heartbeatDue) heartbeat();
     }
     base();
@@ -248,49 +207,36 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
     led.show("armed");
   });
 
-  // Sleep mode: check twice a second whether anything is left to do; if not for settleMs, sleep.
-  function busy(): boolean {
-    const now = b.now();
-    if (!button.idle() || waiting.length || PATTERNS[led.now()].n) return true;
-    if (link.state() === "up") return queue.items.length > 0 || link.mqtt.unacked() > 0 || heartbeatDue || now - busyAt < t.settleMs;
-    return now - wokeAt < t.giveUpMs;
-  }
-
-  function sleep(): void {
-    const ms = s.heartbeatS * 1000;
-    let done = false;
-    const down = (): void => {
-      if (done) return;
-      done = true;
-      stop();
-      b.log("sleep, queued " + queue.items.length);
-      b.sleep(ms, pins.button);
-    };
-    b.cancel(idleTimer);
-    if (link.state() === "up") {
-      // Asleep is offline: say so ourselves, as a clean DISCONNECT keeps the will from saying it.
-      link.mqtt.publish(topic("status"), encodeStatus({ v: 1, online: false }), 1, true, down);
-      b.after(2000, down);
-    } else down();
-  }
-
-  function idleCheck(): void {
-    idleTimer = b.after(500, () => {
-      if (stopped) return;
-      if (s.sleep && !busy()) sleep();
-      else idleCheck();
-    });
-  }
-
+  let stopped = false;
   function stop(): void {
     if (stopped) return;
     stopped = true;
     b.cancel(hbTimer);
-    b.cancel(idleTimer);
-    for (let i = 0; i < waiting.length; i++) b.cancel(waiting[i].timer);
+    sleeper.stop();
+    presses.stop();
     link.stop();
     led.show("off");
   }
+
+  const sleeper = startSleeper(b, {
+    idle() {
+      const now = b.now();
+      const news = led.now();
+      if (!s.sleep || !button.idle() || presses.waiting() || (news && PATTERNS[news].n)) return false;
+      if (link.state() === "up") return !queue.items.length && !link.mqtt.unacked() && !heartbeatDue && now - busyAt >= t.settleMs;
+      return now - wokeAt >= t.giveUpMs;
+    },
+    goodbye(done) {
+      b.log("sleep, queued " + queue.items.length);
+      if (link.state() !== "up") return false;
+      link.mqtt.publish(topic("status"), encodeStatus({ v: 1, online: false }), true, done);
+      return true;
+    },
+    down() {
+      stop();
+      b.sleep(s.heartbeatS * 1000, pins.button);
+    },
+  });
 
   b.watch(pins.button, s.debounceMs, button.edge);
   // A press that woke the board is the press: still held, it may yet become a long press.
@@ -300,7 +246,6 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
   }
   base();
   scheduleHeartbeat();
-  idleCheck();
   link.start();
 
   return {

@@ -100,7 +100,7 @@ export function createLink(b: Bindings, t: LinkTiming, o: LinkOptions, changed: 
             return;
           }
           attempt = 0;
-          mqtt.publish(o.hello.topic, o.hello.payload, 1, true);
+          mqtt.publish(o.hello.topic, o.hello.payload, true);
           set("up");
         });
       },

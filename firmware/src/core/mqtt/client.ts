@@ -23,8 +23,12 @@ export interface MqttClient {
   close(): void;
   /** Closes without DISCONNECT (a link we no longer trust); `down` follows. */
   drop(): void;
-  /** QoS 1: kept until PUBACK, then `acked` runs. QoS 0: sent only if connected. */
-  publish(topic: string, payload: string, qos: number, retain: boolean, acked?: () => void): void;
+  /**
+   * Publishes at QoS 1 (everything the bttn says matters): kept until PUBACK, then `acked` runs.
+   * False (nothing kept or sent) when MAX_OUT are already waiting for theirs and the message is not
+   * retained: the caller keeps the message and tries again later.
+   */
+  publish(topic: string, payload: string, retain: boolean, acked?: () => void): boolean;
   /** `done(ok)` on SUBACK: ok is false when the broker refused any of the topics. Not called if the link drops first. */
   subscribe(topics: string[], done: (ok: boolean) => void): void;
   /** Publishes waiting for PUBACK. */
@@ -43,7 +47,7 @@ interface Outgoing {
 
 /** Largest packet accepted from the broker (protocol payloads are at most 1 KB). */
 const MAX_IN = 4096;
-/** Unacknowledged publishes kept; the app's own queue holds presses beyond this. */
+/** Unacknowledged publishes kept; beyond this publish() refuses, and the app's own queue keeps the press. */
 const MAX_OUT = 32;
 
 export function createMqttClient(b: Bindings, o: ConnectOptions, connackMs: number, ev: MqttEvents): MqttClient {
@@ -167,15 +171,14 @@ export function createMqttClient(b: Bindings, o: ConnectOptions, connackMs: numb
     drop() {
       gone(true);
     },
-    publish(topic, payload, qos, retain, acked) {
-      if (!qos) {
-        if (live && sock) sock.write(publish(topic, payload, 0, retain, false, 0));
-        return;
-      }
+    publish(topic, payload, retain, acked) {
+      // Dropping the oldest instead would lose its `acked` and leave its owner waiting forever.
+      // A retained message (the status: one per connection) is always taken.
+      if (out.length >= MAX_OUT && !retain) return false;
       const p: Outgoing = { id: nextId(), topic: topic, payload: payload, retain: retain, acked: acked, sent: false };
       out.push(p);
-      if (out.length > MAX_OUT) out.shift();
       send(p);
+      return true;
     },
     subscribe(topics, done) {
       if (!live || !sock) return;

@@ -42,10 +42,9 @@ export interface Incoming {
   qos: number;
   /** Packet id (QoS 1), else 0. */
   id: number;
-  retain: boolean;
-  dup: boolean;
 }
 
+/** The fields the client acts on (RETAIN and DUP change nothing for it: a result is matched by its identity). */
 export function parsePublish(first: number, body: string): Incoming {
   const tl = u16At(body, 0);
   const qos = (first >> 1) & 3;
@@ -55,7 +54,5 @@ export function parsePublish(first: number, body: string): Incoming {
     payload: body.substr(at),
     qos: qos,
     id: qos ? u16At(body, 2 + tl) : 0,
-    retain: !!(first & 1),
-    dup: !!(first & 8),
   };
 }
