@@ -143,7 +143,9 @@ test("the simulator CLI, scripted: prints the LED's outcome, exit 0 on ok and 1 
   writeFileSync(path, JSON.stringify(ctx.file));
   const ok = await cli(["--config", path, "--press", "short", "--timeout", "10"]);
   assert.is(ok.code, 0, ok.out + ok.err);
-  assert.match(ok.out, /led: pending\n(.*\n)*led: ok\nok\n$/);
+  assert.match(ok.out, /led: pending\n(.*\n)*led: ok\ntime: \d+ ms from press to ok \(400 ms of it is the double-press window; .*\)\nok\n$/);
+  const ms = Number(/time: (\d+) ms/.exec(ok.out)![1]);
+  assert.ok(ms >= 480 && ms < 5000, "press to green: an 80 ms press, the 400 ms double-press window, the round trip: " + ms + " ms");
   assert.not.match(ok.out + ok.err, new RegExp(SECRET), "the secret is never printed");
   ctx.sink.respond((_q, res) => {
     res.statusCode = 500;

@@ -86,8 +86,15 @@ async function scripted(file: DeviceFile, a: Args, storage: Storage): Promise<nu
       return 1;
     }
     const outcome = dev.waitFor(["ok", "fail"], a.timeoutS * 1000);
+    const pressed = Date.now();
     await dev.press(a.press!);
     const p = await outcome.catch(() => "");
+    if (p) {
+      // A short press waits out the double-press window before it is sent: the figure says so.
+      const s = dev.app.settings;
+      const why = a.press === "short" && s.double ? " (" + s.doubleMs + " ms of it is the double-press window; with double presses off a short press is sent at release)" : "";
+      process.stdout.write("time: " + (Date.now() - pressed) + " ms from press to " + p + why + "\n");
+    }
     process.stdout.write((p || "no answer within " + a.timeoutS + " s (" + (dev.app.queued() ? "press queued" : "sent") + ")") + "\n");
     return p === "ok" ? 0 : 1;
   } finally {
