@@ -8,8 +8,8 @@
 // action fired twice (the press itself was committed before it fired).
 //
 // When the database fails (another process holds its write lock, an I/O error, a full disk):
-// - each job runs in its own savepoint, so a job whose statement fails is undone alone and the
-//   others still commit;
+// - a job whose statement fails is undone alone and the others still commit (the batch is undone
+//   and run again with a savepoint per job);
 // - a `call` whose write is not committed is rejected at once (a press then fails `internal`);
 // - `write`s that could not be committed are kept, in order, and retried with backoff on a timer;
 // - while it fails, `call`s are rejected without touching the database, the busy timeout is short,
@@ -19,6 +19,7 @@ import type { Logger } from "../log";
 import type { Db } from "./db";
 
 interface Job {
+  /** Statements only (and in-memory state undone through onBatchEnd): it may run twice when its batch is replayed. */
   run: () => unknown;
   done?: (value: unknown) => void;
   fail?: (err: unknown) => void;
@@ -49,6 +50,8 @@ export const RETRY_MAX_MS = 1000;
 export const MAX_PENDING_WRITES = 10_000;
 /** While degraded, a reminder in the log this often. */
 const REMIND_MS = 30_000;
+/** runBatch's answer when a job failed in a batch without savepoints: run it again with them. */
+const REPLAY = Symbol("replay");
 /** The job of a retry with nothing to write: can the write lock be taken? */
 const PROBE = (): undefined => undefined;
 
@@ -190,40 +193,10 @@ export class GroupCommit {
     this.lastCommit = performance.now();
     const jobs = this.jobs;
     this.jobs = [];
-    let failure: unknown;
-    try {
-      this.q.begin.run();
-    } catch (err) {
-      failure = err;
-    }
-    for (let i = 0; !failure && i < jobs.length; i++) {
-      const j = jobs[i];
-      j.error = undefined;
-      try {
-        this.q.savepoint.run();
-        j.value = j.run();
-        this.q.release.run();
-      } catch (err) {
-        // Some errors (a full disk, I/O) make SQLite roll back the whole transaction itself.
-        if (!this.db.inTransaction) failure = err;
-        else {
-          j.error = err;
-          try {
-            this.q.undo.run();
-            this.q.release.run();
-          } catch (e) {
-            failure = e;
-          }
-        }
-      }
-    }
-    if (!failure) {
-      try {
-        this.q.commit.run();
-      } catch (err) {
-        failure = err;
-      }
-    }
+    // A savepoint per job costs ~3 µs; most batches fail nowhere, so they run without, and a batch
+    // in which a job fails is undone and run again with one savepoint per job.
+    let failure = this.runBatch(jobs, false);
+    if (failure === REPLAY) failure = this.runBatch(jobs, true);
     if (failure) return this.failed(jobs, failure);
     this.stats.commits++;
     this.stats.jobs += jobs.length;
@@ -239,8 +212,48 @@ export class GroupCommit {
     else this.recovered();
   }
 
-  /** Nothing of `jobs` was committed. */
-  private failed(jobs: Job[], failure: unknown): void {
+  /**
+   * Runs `jobs` in one transaction and commits it; returns what made the whole batch fail, if
+   * anything. `isolated`: each job in a savepoint, a failing job is undone alone (its `error` set);
+   * otherwise the first failing job undoes the batch and REPLAY is returned.
+   */
+  private runBatch(jobs: Job[], isolated: boolean): unknown {
+    try {
+      this.q.begin.run();
+    } catch (err) {
+      return err;
+    }
+    for (const j of jobs) {
+      j.error = undefined;
+      try {
+        if (isolated) this.q.savepoint.run();
+        j.value = j.run();
+        if (isolated) this.q.release.run();
+      } catch (err) {
+        // Some errors (a full disk, I/O) make SQLite roll back the whole transaction itself.
+        if (!this.db.inTransaction) return err;
+        if (!isolated) {
+          this.undoBatch();
+          return REPLAY;
+        }
+        j.error = err;
+        try {
+          this.q.undo.run();
+          this.q.release.run();
+        } catch (e) {
+          return e;
+        }
+      }
+    }
+    try {
+      this.q.commit.run();
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  }
+
+  private undoBatch(): void {
     if (this.db.inTransaction) {
       try {
         this.q.rollback.run();
@@ -248,8 +261,13 @@ export class GroupCommit {
         // The transaction is gone either way; the next attempt starts a new one.
       }
     }
-    this.stats.failedCommits++;
     this.ended(false);
+  }
+
+  /** Nothing of `jobs` was committed. */
+  private failed(jobs: Job[], failure: unknown): void {
+    this.undoBatch();
+    this.stats.failedCommits++;
     const retry: Job[] = [];
     for (const j of jobs) {
       if (j.fail) j.fail(new StoreUnavailableError(failure));
