@@ -21,7 +21,7 @@ test("data directory removed under a running relay: 503 with the reason, then th
     const h = await health();
     assert.is(h.status, 503);
     assert.is(h.body.store.ok, false);
-    assert.match(h.body.store.problem ?? "", /is gone \(deleted or moved\)/);
+    assert.match(h.body.store.problem ?? "", /is gone \(deleted or moved/);
     assert.ok(rig.logs.some((l) => / error .*the data directory is in trouble: .*is gone/.test(l)), "the log says why");
 
     // The directory comes back without its database (a restore that forgot the file):

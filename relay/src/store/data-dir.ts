@@ -89,21 +89,22 @@ export class DataDirWatch {
     return problem;
   }
 
+  // Names, not paths: /healthz shows this without authentication (the log line carries the path).
   private find(): string | undefined {
     const file = join(this.dataDir, DB_FILE);
     let s;
     try {
       s = statSync(file);
     } catch (e) {
-      const why = existsSync(this.dataDir) ? `${file} is gone (deleted or moved)` : `the data directory ${this.dataDir} is gone (deleted or moved)`;
-      return why + " (" + (e as NodeJS.ErrnoException).code + "); the relay still works on the open file, but what it holds is lost when the relay stops";
+      const what = existsSync(this.dataDir) ? DB_FILE + " is gone" : "the data directory is gone";
+      return what + " (deleted or moved: " + (e as NodeJS.ErrnoException).code + "); the relay still works on the open file, but what it holds is lost when the relay stops";
     }
     if (s.dev !== this.identity.dev || s.ino !== this.identity.ino)
-      return `${file} was replaced by another file; the relay still works on the one it opened, which is lost when the relay stops`;
+      return DB_FILE + " was replaced by another file; the relay still works on the one it opened, which is lost when the relay stops";
     try {
       accessSync(this.dataDir, constants.W_OK | constants.X_OK);
     } catch (e) {
-      return `the data directory is not writable (${(e as NodeJS.ErrnoException).code}); the next start could not open the database`;
+      return "the data directory is not writable (" + (e as NodeJS.ErrnoException).code + "); the next start could not open the database";
     }
     return undefined;
   }
