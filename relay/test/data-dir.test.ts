@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openDb } from "../src/store/db";
-import { DATA_MARKER, DataDirError, DataDirWatch } from "../src/store/data-dir";
+import { DATA_MARKER, DataDirError, DataDirWatch, warnIfShared } from "../src/store/data-dir";
 import { createLogger } from "../src/log";
 import { tempDir } from "../../test/support/temp";
 
@@ -26,6 +26,24 @@ test("a new data directory is 0700 and the database, its WAL and shared memory a
   } finally {
     process.umask(old);
     parent.remove();
+  }
+});
+
+test("a data directory that existed before, open to other users, is left as it is and warned about", () => {
+  const dir = tempDir("datadir");
+  try {
+    chmodSync(dir.path, 0o755);
+    openDb(dir.path).close();
+    assert.is(mode(dir.path).toString(8), "755", "not changed behind the user's back");
+    const logs: string[] = [];
+    warnIfShared(dir.path, createLogger("info", (l) => logs.push(l)));
+    assert.ok(logs.some((l) => / warn .*can be read by other users.*mode=755/.test(l)), logs.join("\n"));
+    chmodSync(dir.path, 0o700);
+    logs.length = 0;
+    warnIfShared(dir.path, createLogger("info", (l) => logs.push(l)));
+    assert.is(logs.length, 0);
+  } finally {
+    dir.remove();
   }
 });
 
