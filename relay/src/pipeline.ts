@@ -109,7 +109,12 @@ export class Pipeline {
     const now = Date.now();
     const p = this.o.events.accept(bttn.id, ev, now).then(
       (accepted) => this.onAccepted(bttn, ev, now, accepted),
-      (err) => this.o.log.error("could not record event; not acted on", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, error: err as Error }),
+      (err) => {
+        // Not committed, so not fired (its identity is what keeps a redelivery from firing twice).
+        this.stats.fail++;
+        this.o.log.error("could not record the event: answered fail internal, not fired", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, error: err as Error });
+        if (ev.type !== "heartbeat" || bttn.actions.heartbeat) this.publish(bttn.id, failResult(ev, "internal"));
+      },
     );
     this.track(p);
   }

@@ -20,6 +20,8 @@ import { createLogger, Logger, LogLevel } from "./log";
 import { Pipeline } from "./pipeline";
 import { BttnStore } from "./store/bttns";
 import { openDb, startCheckpointer } from "./store/db";
+import { DataDirWatch, warnIfShared } from "./store/data-dir";
+import { storeHealth } from "./store/health";
 import { EventStore } from "./store/events";
 import { GroupCommit } from "./store/group-commit";
 import { CallbackStore } from "./callbacks/store";
@@ -94,12 +96,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const config = parsed.data;
   const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
 
-  const db = openDb(opts.dataDir);
+  const db = openDb(opts.dataDir, log);
+  warnIfShared(opts.dataDir, log);
   const checkpointer = startCheckpointer(db, undefined, (err) =>
     log.error("the WAL checkpoint thread failed; the relay's own connection checkpoints instead", { error: err }),
   );
   const bttns = new BttnStore(db);
-  const commit = new GroupCommit(db);
+  const commit = new GroupCommit(db, log);
   const events = new EventStore(db, commit);
   const status = new StatusStore(db, commit);
   const keys = new KeyStore(db);
@@ -168,7 +171,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   if (restored) log.info("still waiting for async callbacks from before the restart", { count: restored });
 
   const app = new Hono();
-  mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length);
+  const dataDirWatch = new DataDirWatch(opts.dataDir, log);
+  mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch));
   mountCallbacks(app, callbacks, log);
   mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: brokerForDevices(opts, bus) });
   ensureAdminToken(keys, log);
@@ -195,7 +199,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       callbacks?.close(); // waiting presses stay in the store; the next start waits on
       await bus.close();
       await engine.close();
-      commit.flush();
+      commit.close();
+      dataDirWatch.stop();
       log.debug("store commits", commit.stats);
       await checkpointer.stop();
       db.close();

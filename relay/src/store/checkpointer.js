@@ -5,7 +5,9 @@
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 
-const db = new Database(workerData.file);
+// Never creates the file: if the database was moved or deleted before this thread started, an empty
+// one in its place would later pass for the relay's (the relay's own connection checkpoints instead).
+const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma("busy_timeout = 1000");
 const timer = setInterval(() => {
   try {

@@ -1,18 +1,19 @@
 // Opens the relay's SQLite file and brings its schema up to date. WAL + synchronous=NORMAL: a
 // committed press survives a relay crash; only an OS crash can lose the last moment's writes.
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import type { Logger } from "../log";
+import { markDataDir, prepareDataDir } from "./data-dir";
 import { MIGRATIONS } from "./migrations";
 
 export type Db = Database.Database;
 
-export const DB_FILE = "bttn.db";
+export { DB_FILE } from "./data-dir";
 
-export function openDb(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DB_FILE));
+/** `log`: where to say that a new, empty database was created (the relay passes its logger). */
+export function openDb(dataDir: string, log?: Logger): Db {
+  const { file, created } = prepareDataDir(dataDir);
+  const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
@@ -23,6 +24,8 @@ export function openDb(dataDir: string): Db {
   // No mmap: mapped pages of a growing database would count against the relay's RSS.
   db.pragma("cache_size = -4096");
   migrate(db);
+  markDataDir(dataDir);
+  if (created) log?.warn("no database in the data directory: created a new, empty one", { file });
   return db;
 }
 

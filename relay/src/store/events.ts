@@ -61,7 +61,10 @@ export function emptyCounters(): Counters {
 }
 
 export class EventStore {
+  /** Committed counts, per bttn. */
   private counters = new Map<string, Counters>();
+  /** Counts of the transaction under way; they replace `counters` if it commits. */
+  private readonly staged = new Map<string, Counters>();
   private readonly q;
   private readonly acceptTx;
 
@@ -71,7 +74,7 @@ export class EventStore {
   ) {
     this.q = {
       insert: db.prepare(
-        "INSERT INTO events (bttn, boot, seq, type, age, bat, rssi, received_at, pressed_at, counter, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running') ON CONFLICT (bttn, boot, seq) DO NOTHING",
+        "INSERT INTO events (bttn, boot, seq, type, age, bat, rssi, received_at, pressed_at, counter, state, reason, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (bttn, boot, seq) DO NOTHING",
       ),
       existing: db.prepare<[string, string, number], { id: number; state: EventState; reason: Reason | null; code: number | null }>(
         "SELECT id, state, reason, code FROM events WHERE bttn = ? AND boot = ? AND seq = ?",
@@ -92,22 +95,33 @@ export class EventStore {
         "SELECT id, bttn, boot, seq, type, state FROM events WHERE id = ?",
       ),
     };
-    this.acceptTx = (bttn: string, ev: DeviceEvent, receivedAt: number): Accepted => {
-      const c = this.countersOf(bttn);
+    // `unrecorded`: the press was answered `fail internal` because its first insert failed; it is
+    // stored as failed so that a redelivery gets that answer again instead of firing late.
+    this.acceptTx = (bttn: string, ev: DeviceEvent, receivedAt: number, unrecorded = false): Accepted => {
+      // Counted in a copy until the transaction commits: the next event in the same transaction must
+      // see this one, and nobody else may see a count that could still be rolled back.
+      const c = this.staged.get(bttn) ?? { ...this.countersOf(bttn) };
       const counts = ev.type !== "heartbeat";
       const pressedAt = receivedAt - ev.age;
-      const info = this.q.insert.run(bttn, ev.boot, ev.seq, ev.type, ev.age, ev.bat ?? null, ev.rssi ?? null, receivedAt, pressedAt, c.total + (counts ? 1 : 0));
+      const info = this.q.insert.run(
+        bttn, ev.boot, ev.seq, ev.type, ev.age, ev.bat ?? null, ev.rssi ?? null, receivedAt, pressedAt, c.total + (counts ? 1 : 0),
+        unrecorded ? "fail" : "running", unrecorded ? "internal" : null, unrecorded ? Date.now() : null,
+      );
       if (info.changes === 0) {
         const row = this.q.existing.get(bttn, ev.boot, ev.seq)!;
         return { fresh: false, eventId: row.id, state: row.state, reason: row.reason, code: row.code };
       }
       if (counts) this.q.bumpWithTotal.run(bttn, ev.type, bttn);
       else this.q.bump.run(bttn, ev.type);
-      // Counted in memory at once: the next event in the same transaction must see this one.
       (c as unknown as Record<string, number>)[ev.type]++;
       if (counts) c.total++;
+      this.staged.set(bttn, c);
       return { fresh: true, eventId: Number(info.lastInsertRowid), counters: { ...c }, pressedAt };
     };
+    commit.onBatchEnd((committed) => {
+      if (committed) for (const [bttn, c] of this.staged) this.counters.set(bttn, c);
+      this.staged.clear();
+    });
   }
 
   private countersOf(bttn: string): Counters {
@@ -125,7 +139,13 @@ export class EventStore {
    * known identity returns how the first one went, so the caller can answer without firing again.
    */
   accept(bttn: string, ev: DeviceEvent, receivedAt: number): Promise<Accepted> {
-    return this.commit.call(() => this.acceptTx(bttn, ev, receivedAt));
+    return this.commit.call(() => this.acceptTx(bttn, ev, receivedAt)).catch((err: unknown) => {
+      // Not committed, so the caller answers `fail internal` and does not fire. Once the database
+      // takes writes again the press is stored with that outcome (queued writes keep their order,
+      // so this lands before any later redelivery is looked up).
+      this.commit.write(() => this.acceptTx(bttn, ev, receivedAt, true));
+      throw err;
+    });
   }
 
   getCounters(bttn: string): Counters {

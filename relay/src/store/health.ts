@@ -1,0 +1,34 @@
+// The store's part of /healthz: can it commit, and is its file still where the next start looks.
+import type { DataDirWatch } from "./data-dir";
+import type { GroupCommit } from "./group-commit";
+
+export interface StoreHealth {
+  ok: boolean;
+  /** What is wrong, in words (also in the log). */
+  problem?: string;
+  /** Since when writes fail (ISO time). */
+  degradedSince?: string;
+  /** Writes waiting for a commit (kept and retried while the database fails). */
+  pendingWrites: number;
+  commits: number;
+  failedCommits: number;
+  droppedWrites: number;
+}
+
+export function storeHealth(commit: GroupCommit, watch?: DataDirWatch): StoreHealth {
+  const trouble = commit.trouble;
+  const problems: string[] = [];
+  const dir = watch?.check();
+  if (dir) problems.push(dir);
+  if (trouble) problems.push("writes fail (" + trouble.error + "); presses are answered fail internal, other writes are retried");
+  const { commits, failedCommits, droppedWrites } = commit.stats;
+  return {
+    ok: problems.length === 0,
+    problem: problems.join("; ") || undefined,
+    degradedSince: trouble ? new Date(trouble.since).toISOString() : undefined,
+    pendingWrites: commit.pendingWrites,
+    commits,
+    failedCommits,
+    droppedWrites,
+  };
+}
