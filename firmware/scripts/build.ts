@@ -58,7 +58,7 @@ export async function buildFirmware(opts: { entry?: string; outfile?: string; bu
     platform: "node",
     external: ["Storage", "Wifi", "net"],
     target: "es2015",
-    // Espruino runs ?? (REFERENCE.md section 2): keep it rather than lowering it to a longer form.
+    // Espruino runs ?? (docs/espruino.md): keep it rather than lowering it to a longer form.
     supported: { "nullish-coalescing": true },
     minify: true,
     charset: "ascii",

@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { FlashError } from "./flash-error";
 
-/** Where each part of Espruino's ESP32 release goes in flash (REFERENCE.md section 3). */
+/** Where each part of Espruino's ESP32 release goes in flash (docs/espruino.md). */
 export const ESPRUINO_IMAGES: [offset: string, file: string][] = [
   ["0x1000", "bootloader.bin"],
   ["0x8000", "partitions_espruino.bin"],

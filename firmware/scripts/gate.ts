@@ -1,5 +1,5 @@
 // The dialect gate: parses JavaScript (the firmware bundle) and names everything in it that
-// Espruino 2v29 cannot run (../shared/REFERENCE.md section 2), with its place in the bundle and,
+// Espruino 2v29 cannot run (docs/espruino.md), with its place in the bundle and,
 // given esbuild's source map, in our TypeScript. esbuild passes some of these through at es2015
 // (destructuring, spread, rest, default parameters) and a compiler helper can bring in others
 // (Object.prototype.hasOwnProperty, Symbol, Proxy), so the bundle is what is checked, not the source.
@@ -39,8 +39,6 @@ const GLOBALS_MISSING: Record<string, string> = Object.assign(Object.create(null
   Symbol: "Symbol does not exist",
   Proxy: "Proxy does not exist",
   Reflect: "Reflect does not exist",
-  isNaN: "global isNaN does not exist: use x !== x",
-  isFinite: "global isFinite does not exist: compare with Infinity",
 });
 
 const STATICS_MISSING: Record<string, string[]> = Object.assign(Object.create(null), {

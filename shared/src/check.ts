@@ -1,5 +1,5 @@
 // Tiny field checkers for message validation. Each returns "" when the value is fine, or what is
-// wrong with it in words a person can act on. Written for Espruino: no Number.isInteger, no isFinite.
+// wrong with it in words a person can act on. Written for Espruino: no Number.isInteger (docs/espruino.md).
 
 export function isInteger(x: unknown): x is number {
   return typeof x === "number" && x === x && Math.floor(x) === x && Math.abs(x) < 9007199254740992;

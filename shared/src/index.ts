@@ -1,5 +1,5 @@
 // @bttn/shared: the protocol both the firmware and the relay compile. Espruino dialect only
-// (../shared/REFERENCE.md section 2): the firmware build's dialect gate checks it.
+// (docs/espruino.md): the firmware build's dialect gate checks it.
 export * from "./topics";
 export * from "./reasons";
 export * from "./messages";

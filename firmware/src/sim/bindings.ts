@@ -92,7 +92,7 @@ export function simHardware(o: SimOptions = {}): SimHardware {
       connect(host, port, h) {
         const s = net.connect({ host, port });
         sockets.add(s);
-        s.setNoDelay(true); // REFERENCE.md section 6: Nagle costs 10-40 ms per QoS 1 round trip
+        s.setNoDelay(true); // Nagle costs 10-40 ms per QoS 1 round trip
         s.on("connect", () => h.open());
         s.on("data", (d: Buffer) => h.data(d.toString("latin1")));
         s.on("error", () => {}); // `close` follows every error

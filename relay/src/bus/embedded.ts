@@ -80,7 +80,7 @@ export class EmbeddedBus implements Bus {
     await new Promise<void>((res) => aedes.subscribe(prefix + "/+/status", deliver, () => res()));
 
     this.server = createServer((socket) => {
-      socket.setNoDelay(true); // REFERENCE 6: Nagle adds 10-40 ms per QoS 1 round trip
+      socket.setNoDelay(true); // Nagle adds 10-40 ms per QoS 1 round trip
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
       aedes.handle(socket);

@@ -1,5 +1,5 @@
 // An MQTT 3.1.1 client for one broker connection at a time, over the bindings' byte-string sockets.
-// What Espruino's own modules get wrong (REFERENCE.md section 3) is what this file is for: CONNACK is
+// What Espruino's own modules get wrong (docs/espruino.md) is what this file is for: CONNACK is
 // checked, QoS 1 is real (PUBACK tracked; unacknowledged publishes go out again with DUP after a
 // reconnect), the will is set, nothing is retained unless asked, and a link that stops answering
 // PINGREQ is declared dead instead of hanging forever.
