@@ -214,41 +214,33 @@ test("a Node server that closes idle keep-alive connections right away: every re
 
 // --- idle keep-alive connections ---------------------------------------------------------------
 
-/** A server that answers with `headers` and says how long after its answer the client hung up. */
-async function idleWatcher(headers: Record<string, string>) {
+/** How long after its answer (with `headers`) a server waits for the relay to hang up an idle connection. */
+async function idleFor(headers: Record<string, string>, waitMs: number): Promise<number> {
   const hungUp: number[] = [];
   const s = await rawServer((_r, socket) => {
     socket.write(answer(200, "ok", headers));
     const answeredAt = Date.now();
     socket.once("end", () => hungUp.push(Date.now() - answeredAt));
   });
-  return Object.assign(s, { hungUp });
+  const t = new Transport();
+  try {
+    assert.is((await t.send(req(s.url("/"), { method: "POST", body: "x" }))).status, 200);
+    await waitUntil(() => hungUp.length > 0, waitMs);
+    return hungUp[0];
+  } finally {
+    await t.close();
+    await s.close();
+  }
 }
 
 test("no Keep-Alive hint: the relay closes an idle connection before the usual 5 s server timeout", async () => {
-  const s = await idleWatcher({});
-  const t = new Transport();
-  try {
-    assert.is((await t.send(req(s.url("/"), { method: "POST", body: "x" }))).status, 200);
-    await waitUntil(() => s.hungUp.length > 0, 6000);
-    assert.ok(s.hungUp[0] >= 3000 && s.hungUp[0] < 5000, "closed after " + s.hungUp[0] + " ms");
-  } finally {
-    await t.close();
-    await s.close();
-  }
+  const ms = await idleFor({}, 6000);
+  assert.ok(ms >= 3000 && ms < 5000, "closed after " + ms + " ms");
 });
 
 test("Keep-Alive: timeout=3 from the server: the relay closes the connection a second before that", async () => {
-  const s = await idleWatcher({ "Keep-Alive": "timeout=3" });
-  const t = new Transport();
-  try {
-    assert.is((await t.send(req(s.url("/"), { method: "POST", body: "x" }))).status, 200);
-    await waitUntil(() => s.hungUp.length > 0, 4000);
-    assert.ok(s.hungUp[0] >= 1500 && s.hungUp[0] < 3000, "closed after " + s.hungUp[0] + " ms");
-  } finally {
-    await t.close();
-    await s.close();
-  }
+  const ms = await idleFor({ "Keep-Alive": "timeout=3" }, 4000);
+  assert.ok(ms >= 1500 && ms < 3000, "closed after " + ms + " ms");
 });
 
 async function waitUntil(ok: () => boolean, ms: number): Promise<void> {
