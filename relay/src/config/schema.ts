@@ -51,12 +51,16 @@ export const httpActionSchema = z.strictObject({
   /** How long to wait for the async callback, in ms. */
   callbackTimeout: z.number().int().min(1000).max(86_400_000).default(60_000),
   /** Send `Idempotency-Key` with the press's identity, so a server can drop a repeat. */
-  idempotencyKey: z.boolean().default(true),
+  idempotencyKey: z.boolean().default(true).meta({ description: 'send Idempotency-Key: "<bttn id>:<boot>:<seq>" (the press identity) so a server can drop a repeat' }),
   /**
    * With `url: "dynamic"`: the origins (`https://host:port`) a registered webhook may have when the
    * action carries auth or headers; they go nowhere else (engine/dynamic-origins.ts).
    */
-  dynamicOrigins: z.array(originSchema).max(20).optional(),
+  dynamicOrigins: z
+    .array(originSchema)
+    .max(20)
+    .optional()
+    .meta({ description: 'with url "dynamic": the only origins (https://host:port) a registered webhook may have when the action has auth or headers' }),
 }).superRefine((a, ctx) => {
   if (a.dynamicOrigins && a.url !== "dynamic") ctx.addIssue({ code: "custom", path: ["dynamicOrigins"], message: 'only for an action with url "dynamic"' });
 });
