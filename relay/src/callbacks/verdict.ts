@@ -1,5 +1,5 @@
-// What a webhook server may say on its callback URL. Two public vocabularies exist:
-// Positive/Negative/Wait and success/fail; both are accepted, in any case.
+// What a webhook server may say on its callback URL. Two vocabularies are in use by public clients
+// of the original service: Positive/Negative/Wait and success/fail; both are accepted, in any case.
 
 export type Verdict = "ok" | "negative" | "wait";
 
