@@ -25,7 +25,12 @@ t.before(async (ctx) => {
     bttns: {
       door: {
         secret: "door-secret-1",
-        actions: { pressed: { http: { url: "dynamic", method: "POST", format: "json", args: { n: "<COUNTER>", who: "<ID>" }, headers: { "X-Relay": "door" } } } },
+        actions: {
+          pressed: {
+            // Its header goes only to origins the admin listed (engine-hardening.test.ts tests the refusals).
+            http: { url: "dynamic", method: "POST", format: "json", args: { n: "<COUNTER>", who: "<ID>" }, headers: { "X-Relay": "door" }, dynamicOrigins: [sink.url("/")] },
+          },
+        },
       },
       gate: { secret: "gate-secret-1", actions: { pressed: { http: { url: "dynamic" } } } },
       hall: { secret: "hall-secret-1", actions: { pressed: { http: { url: sink.url("/static") } } } },

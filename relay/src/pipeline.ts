@@ -27,6 +27,7 @@ import type { Accepted, EventStore } from "./store/events";
 import type { StatusStore } from "./store/status";
 import type { HttpAction } from "./config/schema";
 import { resolveTls } from "./engine/tls";
+import { checkDynamicTarget } from "./engine/dynamic-origins";
 import type { CallbackManager, Outcome as CallbackOutcome } from "./callbacks/manager";
 import type { CallbackRow } from "./callbacks/store";
 
@@ -169,13 +170,14 @@ export class Pipeline {
         const registered = this.o.dynamicUrl?.(bttn.id);
         if (!registered) throw new ActionError("no-webhook", "no webhook URL is registered for this bttn");
         url = registered;
+        checkDynamicTarget(action, url);
       }
       if (action.async) {
         if (!this.o.callbacks) throw new ActionError("internal", "async actions are not available");
         callback = await this.o.callbacks.issue(eventId, bttn.id, ev, action.callbackTimeout);
       }
       const ctx = tagContext(bttn, { eventId, type: ev.type, pressedAt, age: ev.age, bat: ev.bat, rssi: ev.rssi, counters, callbackUrl: callback?.url }, this.o.timeZone);
-      req = buildRequest(action, url, dynamic, ctx, resolveTls(action, this.o.log, bttn.id + "/" + ev.type));
+      req = buildRequest(action, url, dynamic, ctx, resolveTls(action, this.o.log, bttn.id + "/" + ev.type), { bttn: bttn.id, boot: ev.boot, seq: ev.seq });
       outcome = await this.o.engine.perform(action, req);
     } catch (err) {
       const e = err instanceof ActionError ? err : new ActionError("internal", (err as Error).message);

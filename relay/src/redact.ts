@@ -20,7 +20,21 @@ export function redactUrl(raw: string): string {
   return r;
 }
 
+// A callback URL (`<publicUrl>/callback/<token>`) is a bearer secret: whoever has it decides the
+// press. It shows up inside other URLs when an action puts <CALLBACKURL> into its query string or
+// path, as is or percent-encoded.
+const CALLBACK_TOKEN = /(\/|%2F)callback(\/|%2F)[A-Za-z0-9_-]{20,100}/gi;
+
+/** `text` with the token of every callback URL in it replaced. */
+export function redactCallbackTokens(text: string): string {
+  return text.indexOf("allback") < 0 ? text : text.replace(CALLBACK_TOKEN, (_m, a: string, b: string) => a + "callback" + b + REDACTED);
+}
+
 function redactUrlUncached(raw: string): string {
+  return redactCallbackTokens(redactUrlParts(raw));
+}
+
+function redactUrlParts(raw: string): string {
   let u: URL;
   try {
     u = new URL(raw);

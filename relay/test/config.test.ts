@@ -68,6 +68,23 @@ test("errors name the file, the field's path and the problem", () => {
   }
 });
 
+test("args nested thousands deep, in JSON or YAML: a ConfigError with the path, not a stack overflow later", () => {
+  const depth = 5000;
+  const json = '{"bttns":{"k":{"secret":"k-secret-123","actions":{"pressed":{"http":{"url":"http://127.0.0.1/x","args":{"a":' + "[".repeat(depth) + "]".repeat(depth) + "}}}}}}}";
+  for (const [text, yaml] of [[json, false], ["bttns:\n  k:\n    secret: k-secret-123\n    actions:\n      pressed:\n        http:\n          url: http://127.0.0.1/x\n          args: {a: " + "[".repeat(200) + "]".repeat(200) + "}\n", true]] as const) {
+    let message = "";
+    try {
+      parseConfig(text, yaml ? "relay.yaml" : "relay.json", yaml);
+    } catch (e) {
+      assert.instance(e, ConfigError);
+      message = (e as Error).message;
+    }
+    assert.match(message, /^relay\.(json|yaml): bttns\.k\.actions\.pressed\.http\.args\.a(\.0)+: nested more than 32 levels deep$/);
+  }
+  assert.match(bad({ bttns: { k: { secret: "k-secret-123", actions: { pressed: { http: { url: "http://127.0.0.1/x", dynamicOrigins: ["https://a.lan"] } } } } } }), /http\.dynamicOrigins: only for an action with url "dynamic"/);
+  assert.match(bad({ bttns: { k: { secret: "k-secret-123", actions: { pressed: { http: { url: "dynamic", dynamicOrigins: ["https://a.lan/hooks"] } } } } } }), /http\.dynamicOrigins\.0: must be an origin only/);
+});
+
 test("the file owns its bttns; CLI/API bttns are left alone; history stays", () => {
   const dir = tempDir("cfg");
   try {

@@ -187,6 +187,15 @@ t("same origin: custom auth headers and Basic credentials follow the redirect", 
   assert.is(final.headers.authorization, "Basic " + Buffer.from("u:p-secret").toString("base64"));
 });
 
+t("the press's Idempotency-Key goes along to another origin (it names the press, it is no credential)", async ({ a, b }) => {
+  const action = httpActionSchema.parse({ method: "POST", url: a.url("/to-b"), headers: { "X-Api-Key": "k-123" }, args: { n: "1" }, followRedirects: true });
+  const req = buildRequest(action, action.url, false, ctx, undefined, { bttn: "porch", boot: "9f2c41aa", seq: 7 });
+  assert.is((await engine.perform(action, req)).status, 200);
+  assert.is(a.at("/to-b").at(-1)!.headers["idempotency-key"], '"porch:9f2c41aa:7"');
+  const atB = b.at("/final").at(-1)!;
+  assert.equal([atB.headers["idempotency-key"], atB.headers["x-api-key"]], ['"porch:9f2c41aa:7"', undefined]);
+});
+
 t("another origin gets no Authorization, no auth-looking headers and no Basic credentials, and they do not come back", async ({ a, b }) => {
   const o = await perform({
     method: "POST",

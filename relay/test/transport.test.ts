@@ -111,21 +111,46 @@ function idleCloser(how: "end" | "reset") {
 }
 
 for (const how of ["end", "reset"] as const) {
-  test(`a reused connection closed by the server (${how}) before any answer: one retry on a new connection, body intact`, () =>
-    withServer(idleCloser(how), async (s, t) => {
-      const first = await t.send(req(s.url("/a"), { method: "POST", body: "one" }));
-      assert.equal([first.status, first.body], [200, "served one"]);
-      await settle();
-      const second = await t.send(req(s.url("/b"), { method: "POST", body: "two" }));
-      assert.equal([second.status, second.body], [200, "served two"]);
-      assert.is(t.stats.retries, 1);
-      assert.is(s.connections, 2);
-      assert.equal(
-        s.requests.map((r) => [r.onConnection, r.body]),
-        [[1, "one"], [2, "two"], [1, "two"]],
-        "the dropped request went out once more, on a fresh connection",
-      );
-    }));
+  for (const method of ["GET", "PUT", "DELETE"] as const) {
+    test(`${method}: a reused connection closed by the server (${how}) before any answer: one retry on a new connection, body intact`, () =>
+      withServer(idleCloser(how), async (s, t) => {
+        // Undici does not reuse a connection after a GET or DELETE with a body: those go without.
+        const body = (text: string) => (method === "PUT" ? text : undefined);
+        const first = await t.send(req(s.url("/a"), { method, body: body("one") }));
+        assert.equal([first.status, first.body], [200, "served " + (body("one") ?? "")]);
+        await settle();
+        const second = await t.send(req(s.url("/b"), { method, body: body("two") }));
+        assert.equal([second.status, second.body], [200, "served " + (body("two") ?? "")]);
+        assert.is(t.stats.retries, 1);
+        assert.is(s.connections, 2);
+        assert.equal(
+          s.requests.map((r) => [r.onConnection, r.head.split(" ")[1], r.body]),
+          [[1, "/a", body("one") ?? ""], [2, "/b", body("two") ?? ""], [1, "/b", body("two") ?? ""]],
+          "the dropped request went out once more, on a fresh connection",
+        );
+      }));
+  }
+
+  // The server read the whole request before it closed: it may have acted on it. A POST or PATCH
+  // is a press that must fire once, so it fails instead of going out again.
+  for (const method of ["POST", "PATCH"] as const) {
+    test(`${method}: a reused connection closed by the server (${how}) after it read the request: no resend, the press fails`, () =>
+      withServer(idleCloser(how), async (s, t) => {
+        const first = await t.send(req(s.url("/a"), { method, body: "one" }));
+        assert.equal([first.status, first.body], [200, "served one"]);
+        await settle();
+        const e = await failure(t.send(req(s.url("/b"), { method, body: "two" })));
+        assert.is(e.reason, "refused");
+        assert.is(t.stats.retries, 0);
+        await settle();
+        assert.equal(
+          s.requests.map((r) => [r.onConnection, r.body]),
+          [[1, "one"], [2, "two"]],
+          "the server got the request once",
+        );
+        assert.is(s.connections, 1);
+      }));
+  }
 }
 
 test("no retry when a fresh connection is closed without an answer: the server may have acted", () =>
@@ -186,6 +211,45 @@ test("a Node server that closes idle keep-alive connections right away: every re
       assert.is(s.requests, 8, "each request served once");
     },
   ));
+
+// --- idle keep-alive connections ---------------------------------------------------------------
+
+/** How long after its answer (with `headers`) a server waits for the relay to hang up an idle connection. */
+async function idleFor(headers: Record<string, string>, waitMs: number): Promise<number> {
+  const hungUp: number[] = [];
+  const s = await rawServer((_r, socket) => {
+    socket.write(answer(200, "ok", headers));
+    const answeredAt = Date.now();
+    socket.once("end", () => hungUp.push(Date.now() - answeredAt));
+  });
+  const t = new Transport();
+  try {
+    assert.is((await t.send(req(s.url("/"), { method: "POST", body: "x" }))).status, 200);
+    await waitUntil(() => hungUp.length > 0, waitMs);
+    return hungUp[0];
+  } finally {
+    await t.close();
+    await s.close();
+  }
+}
+
+test("no Keep-Alive hint: the relay closes an idle connection before the usual 5 s server timeout", async () => {
+  const ms = await idleFor({}, 6000);
+  assert.ok(ms >= 3000 && ms < 5000, "closed after " + ms + " ms");
+});
+
+test("Keep-Alive: timeout=3 from the server: the relay closes the connection a second before that", async () => {
+  const ms = await idleFor({ "Keep-Alive": "timeout=3" }, 4000);
+  assert.ok(ms >= 1500 && ms < 3000, "closed after " + ms + " ms");
+});
+
+async function waitUntil(ok: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error("still waiting after " + ms + " ms");
+    await new Promise((res) => setTimeout(res, 25));
+  }
+}
 
 // --- total timeout -------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 // What a bttn did and how it is: its feed of events with their action runs, its counters, and the
 // device's last known status. Read by its keys and by admins.
+import { redactCallbackTokens } from "../redact";
+import type { FeedEntry } from "../store/events";
 import { bttnFor } from "./auth";
 import type { ApiDeps } from "./deps";
 import type { Routes } from "./route";
@@ -19,7 +21,7 @@ export function activityRoutes(r: Routes, d: ApiDeps): void {
       answer: feedAnswer,
       errors: [403, 404],
     },
-    ({ key, param, query }) => ({ events: d.events.feed(bttnFor(d.bttns, key, param("id")).id, query) }),
+    ({ key, param, query }) => ({ events: d.events.feed(bttnFor(d.bttns, key, param("id")).id, query).map(withoutCallbackTokens) }),
   );
 
   r.add(
@@ -40,4 +42,9 @@ export function activityRoutes(r: Routes, d: ApiDeps): void {
     },
     ({ key, param }) => d.status.get(bttnFor(d.bttns, key, param("id")).id),
   );
+}
+
+/** Runs recorded before callback tokens were redacted on the way in may still hold one. */
+function withoutCallbackTokens(e: FeedEntry): FeedEntry {
+  return { ...e, runs: e.runs.map((r) => ({ ...r, url: redactCallbackTokens(r.url), error: r.error === null ? null : redactCallbackTokens(r.error) })) };
 }

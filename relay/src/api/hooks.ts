@@ -7,6 +7,7 @@ import type { Routes } from "./route";
 import { hookAnswer, hookBody, hookList } from "./schemas";
 import type { ApiKey } from "../store/keys";
 import { MAX_HOOKS_PER_KEY } from "../store/hooks";
+import { registrationProblem } from "../engine/dynamic-origins";
 
 /** The bttn a registration is for when the body leaves it out: the key's only bttn. */
 function onlyBttn(key: ApiKey): string {
@@ -23,7 +24,8 @@ export function hookRoutes(r: Routes, d: ApiDeps): void {
       tag: "hooks",
       summary: "Register a webhook URL for a bttn",
       description:
-        "The bttn's dynamic actions call the URL most recently registered for it. The same key registering the same URL again gets the same hook back, made the newest.",
+        "The bttn's dynamic actions call the URL most recently registered for it. The same key registering the same URL again gets the same hook back, made the newest. " +
+        "A dynamic action that sends credentials or headers calls only the origins in its `dynamicOrigins`: a URL elsewhere is refused (400, naming the allowed origins).",
       access: "key",
       body: hookBody,
       status: 201,
@@ -32,6 +34,8 @@ export function hookRoutes(r: Routes, d: ApiDeps): void {
     },
     ({ key, body }) => {
       const bttn = bttnFor(d.bttns, key, body.bttn ?? onlyBttn(key));
+      const refused = registrationProblem(bttn.actions, body.url);
+      if (refused) throw badField("body", "url", refused);
       const r = d.hooks.register({ bttn: bttn.id, url: body.url, keyId: key.id });
       if ("full" in r) throw conflict("this key has " + MAX_HOOKS_PER_KEY + " webhooks already: delete some first");
       d.log.info(r.fresh ? "webhook registered" : "webhook registered again", { hook: r.hook.id, bttn: bttn.id, by: key.id, url: r.hook.url });

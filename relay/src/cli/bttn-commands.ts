@@ -90,12 +90,15 @@ export interface ActionFlags {
   arg: string[];
   header: string[];
   timeout?: string;
+  /** With --url dynamic: where its headers may go (engine/dynamic-origins.ts). */
+  dynamicOrigin?: string[];
 }
 
 export function setAction(dataDir: string, id: string, eventType: string, f: ActionFlags): void {
   const raw: Record<string, unknown> = { url: f.url, method: f.method?.toUpperCase(), format: f.format, headers: pairs(f.header, "--header") };
   if (f.arg.length) raw.args = pairs(f.arg, "--arg");
   if (f.timeout !== undefined) raw.timeout = Number(f.timeout);
+  if (f.dynamicOrigin?.length) raw.dynamicOrigins = f.dynamicOrigin;
   const action = httpActionSchema.safeParse(raw);
   if (!action.success) throw new UsageError(formatIssues(action.error));
   withStore(dataDir, (s) => {

@@ -10,7 +10,10 @@ Usage:
   bttn-relay bttn secret <id>         give a bttn a new secret (prints it)
   bttn-relay action set <id> <event> --url URL [--method GET|POST|PUT|DELETE|PATCH]
         [--format form|json] [--arg key=value ...] [--header Name=value ...] [--timeout MS]
-                                      set the HTTP action of a bttn added with the CLI
+        [--dynamic-origin https://host:port ...]
+                                      set the HTTP action of a bttn added with the CLI; with
+                                      --url dynamic and headers, the origins a registered
+                                      webhook may have (its headers go nowhere else)
   bttn-relay keys create --name NAME --bttn ID [--bttn ID ...]
                                       make an API key for a webhook server acting for those
                                       bttns (dynamic webhooks, read API); prints it, only now

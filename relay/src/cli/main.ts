@@ -32,6 +32,7 @@ const FLAGS = {
   format: { type: "string" },
   arg: { type: "string", multiple: true },
   header: { type: "string", multiple: true },
+  "dynamic-origin": { type: "string", multiple: true },
   timeout: { type: "string" },
   bttn: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
@@ -91,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === "action" && sub === "set") {
-    setAction(s.dataDir, need(rest[0], "<id>"), need(rest[1], "<event>"), { url: v.url, method: v.method, format: v.format, arg: v.arg ?? [], header: v.header ?? [], timeout: v.timeout });
+    setAction(s.dataDir, need(rest[0], "<id>"), need(rest[1], "<event>"), { url: v.url, method: v.method, format: v.format, arg: v.arg ?? [], header: v.header ?? [], timeout: v.timeout, dynamicOrigin: v["dynamic-origin"] ?? [] });
     process.stderr.write("action set\n");
     return 0;
   }

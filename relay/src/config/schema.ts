@@ -2,6 +2,8 @@
 // schemas, so a field means the same everywhere. Validation errors carry the path of the bad field.
 import { z } from "zod";
 import { ACTION_EVENT_TYPES, checkBttnId, checkDeviceConfig } from "@bttn/shared";
+import { originProblem } from "../engine/dynamic-origins";
+import { MAX_ARGS_DEPTH, tooDeep } from "./args-depth";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
 
@@ -13,6 +15,16 @@ export const authSchema = z.strictObject({
   password: z.string(),
 });
 
+const argsSchema = z.union([z.record(z.string(), z.unknown()), z.string()]).superRefine((args, ctx) => {
+  const path = typeof args === "string" ? undefined : tooDeep(args);
+  if (path) ctx.addIssue({ code: "custom", path, message: "nested more than " + MAX_ARGS_DEPTH + " levels deep" });
+});
+
+const originSchema = z.string().superRefine((o, ctx) => {
+  const e = originProblem(o);
+  if (e) ctx.addIssue({ code: "custom", message: e });
+});
+
 export const httpActionSchema = z.strictObject({
   method: z.enum(HTTP_METHODS).default("GET"),
   /** A URL (tags allowed) or "dynamic": the webhook registered through the REST API for this bttn. */
@@ -21,7 +33,7 @@ export const httpActionSchema = z.strictObject({
   }),
   format: z.enum(["form", "json"]).default("form"),
   /** Arguments: an object (values may contain tags), or a raw body template string. */
-  args: z.union([z.record(z.string(), z.unknown()), z.string()]).optional(),
+  args: argsSchema.optional(),
   headers: z.record(headerName, z.string()).default({}),
   /** Total time for the request in ms (connect + answer). */
   timeout: z.number().int().min(100).max(60_000).default(10_000),
@@ -38,6 +50,19 @@ export const httpActionSchema = z.strictObject({
   async: z.boolean().default(false),
   /** How long to wait for the async callback, in ms. */
   callbackTimeout: z.number().int().min(1000).max(86_400_000).default(60_000),
+  /** Send `Idempotency-Key` with the press's identity, so a server can drop a repeat. */
+  idempotencyKey: z.boolean().default(true).meta({ description: 'send Idempotency-Key: "<bttn id>:<boot>:<seq>" (the press identity) so a server can drop a repeat' }),
+  /**
+   * With `url: "dynamic"`: the origins (`https://host:port`) a registered webhook may have when the
+   * action carries auth or headers; they go nowhere else (engine/dynamic-origins.ts).
+   */
+  dynamicOrigins: z
+    .array(originSchema)
+    .max(20)
+    .optional()
+    .meta({ description: 'with url "dynamic": the only origins (https://host:port) a registered webhook may have when the action has auth or headers' }),
+}).superRefine((a, ctx) => {
+  if (a.dynamicOrigins && a.url !== "dynamic") ctx.addIssue({ code: "custom", path: ["dynamicOrigins"], message: 'only for an action with url "dynamic"' });
 });
 export type HttpAction = z.output<typeof httpActionSchema>;
 export type HttpActionInput = z.input<typeof httpActionSchema>;

@@ -3,6 +3,7 @@
 // or as JSON. Each tag value is escaped for the place it lands (render.ts).
 import type { HttpAction } from "../config/schema";
 import { ActionError, HttpRequest, TlsOptions } from "./http";
+import { IDEMPOTENCY_HEADER, idempotencyKey, PressIdentity } from "./idempotency";
 import { renderArgs, renderHeader, renderJsonTemplate, renderUrl } from "./render";
 import type { TagContext } from "./tags";
 
@@ -34,10 +35,14 @@ function appendQuery(url: string, query: string): string {
 /**
  * @param url the action's URL template, or the registered dynamic webhook URL (used as given,
  *            without tags: a server registered it, a person did not write it)
+ * @param press the press's identity, for the Idempotency-Key header (unless the action turns it
+ *              off, or sets that header itself)
  */
-export function buildRequest(action: HttpAction, url: string, dynamic: boolean, ctx: TagContext, tls?: TlsOptions): HttpRequest {
+export function buildRequest(action: HttpAction, url: string, dynamic: boolean, ctx: TagContext, tls?: TlsOptions, press?: PressIdentity): HttpRequest {
   let target = dynamic ? url : renderUrl(url, ctx);
   const headers: Record<string, string> = { "user-agent": USER_AGENT };
+  // Stored actions from before the field existed lack it: on unless turned off.
+  if (press && action.idempotencyKey !== false) headers[IDEMPOTENCY_HEADER] = idempotencyKey(press);
   for (const name of Object.keys(action.headers)) headers[name.toLowerCase()] = renderHeader(action.headers[name], ctx, name);
 
   let body: string | undefined;

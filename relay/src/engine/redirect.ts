@@ -8,6 +8,7 @@
 // without credentials at all.
 import { isSecretHeader, redactUrl } from "../redact";
 import { ActionError, headerValue, HttpMethod, HttpRequest, Layer } from "./http";
+import { IDEMPOTENCY_HEADER } from "./idempotency";
 
 export const MAX_REDIRECTS = 5;
 
@@ -58,9 +59,10 @@ export function nextHop(first: HttpRequest, prev: HttpRequest, location: string,
   }
 
   // Once a hop leaves the action's origin, credentials stay behind for the rest of the chain: the
-  // Authorization header, cookies and any header that looks like a key or token (redact.ts).
+  // Authorization header, cookies and any header that looks like a key or token (redact.ts). The
+  // Idempotency-Key only names the press (idempotency.ts): it goes along.
   const crossOrigin = !!prev.crossOrigin || !sameCredentialScope(new URL(first.url), target);
-  if (crossOrigin) for (const h of Object.keys(headers)) if (isSecretHeader(h)) delete headers[h];
+  if (crossOrigin) for (const h of Object.keys(headers)) if (isSecretHeader(h) && h !== IDEMPOTENCY_HEADER) delete headers[h];
 
   return { ...prev, method, url: target.href, headers, body, crossOrigin };
 }

@@ -17,6 +17,21 @@ const CONNECT_TIMEOUT_MS = 10_000;
 // Codes of a connection that died under a request: the server closed (FIN) or reset it.
 const CONNECTION_LOST = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
+// Methods whose repeat has the effect of one request (RFC 9110 section 9.2.2): the only ones the
+// transport ever sends again on its own. POST and PATCH are not: a server may have read the
+// request and acted before the connection broke.
+const RESENDABLE = new Set(["GET", "PUT", "DELETE"]);
+
+// Idle keep-alive connections must be closed by us before the server closes them: a request that
+// meets a connection the server is tearing down may have been read (and acted on) or not, and a
+// POST cannot be sent again to find out. Undici reads the server's `Keep-Alive: timeout=N` hint
+// and keeps the connection N s minus KEEP_ALIVE_MARGIN_MS; without a hint, KEEP_ALIVE_IDLE_MS,
+// below the 5 s that Node, Apache and lighttpd use by default.
+const KEEP_ALIVE_IDLE_MS = 4_000;
+const KEEP_ALIVE_MARGIN_MS = 1_000;
+// A hint of several minutes is believed up to this much (undici's own default is 10 minutes).
+const KEEP_ALIVE_MAX_MS = 60_000;
+
 export interface TransportOptions {
   /** How host names resolve (default: the system resolver). Tests point it at their own DNS server. */
   lookup?: LookupFunction;
@@ -47,7 +62,14 @@ export class Transport {
           if (args[1]) watchSocket(args[1]);
           cb(...args);
         });
-      agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1, connect });
+      agent = new Agent({
+        keepAliveTimeout: KEEP_ALIVE_IDLE_MS,
+        keepAliveTimeoutThreshold: KEEP_ALIVE_MARGIN_MS,
+        keepAliveMaxTimeout: KEEP_ALIVE_MAX_MS,
+        connections: 64,
+        pipelining: 1,
+        connect,
+      });
       this.agents.set(key, agent);
     }
     return agent;
@@ -57,13 +79,14 @@ export class Transport {
    * Sends a request within its time limit: `timeoutMs` for this send and the chain's `deadline`,
    * whichever comes first, covering connect, TLS, headers and the (capped) body.
    *
-   * One retry, for one case only: a reused keep-alive connection that broke before a single byte
-   * of the answer arrived. That is a server closing a connection it considered idle just as our
-   * request went out (its idle timeout is shorter than ours, or it restarted): the request met a
-   * connection already being torn down and was not served. A fresh connection is the answer, the
-   * same one browsers give (Chromium and Firefox resend any method in exactly this case). A new
-   * connection that fails, any failure after an answer byte, and our own deadline are never
-   * retried: there the server may have acted on the request, and a press must not fire twice.
+   * One retry, for one case only: a GET, PUT or DELETE on a reused keep-alive connection that
+   * broke before a single byte of the answer arrived. That is mostly a server closing a connection
+   * it considered idle just as our request went out; but a server may also have read the request,
+   * acted on it and then closed or reset the connection, and from here the two look the same. A
+   * repeat of those methods does no harm (they are idempotent), so they get a fresh connection.
+   * POST and PATCH never go out twice: their press fails (`refused`) instead, because each press
+   * fires once. A new connection that fails, any failure after an answer byte, and our own
+   * deadline are never retried, whatever the method.
    */
   readonly send: Send = async (req: HttpRequest): Promise<HttpResponse> => {
     const deadline = Math.min(Date.now() + req.timeoutMs, req.deadline ?? Infinity);
@@ -74,7 +97,7 @@ export class Transport {
         return await cappedRequest(this.agentFor(req.tls), req, ms);
       } catch (err) {
         if (err instanceof DeadlineError) throw deadlinePassed(req);
-        if (attempt === 1 && isConnectionLost(err) && diedOnReusedConnection(err)) {
+        if (attempt === 1 && RESENDABLE.has(req.method) && isConnectionLost(err) && diedOnReusedConnection(err)) {
           this.stats.retries++;
           continue;
         }

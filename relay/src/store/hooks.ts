@@ -21,7 +21,7 @@ export interface Hook {
 /**
  * Why `raw` cannot be a webhook URL, or "" when it can. Only http and https. No `user:password@`:
  * the URL is stored and listed in plain text, and credentials for a webhook belong in the action's
- * `auth` or `headers`, which apply to a dynamic URL as to a static one.
+ * `auth` or `headers` (sent only to the action's `dynamicOrigins`: engine/dynamic-origins.ts).
  */
 export function checkHookUrl(raw: string): string {
   if (raw.length > MAX_HOOK_URL) return "must be at most " + MAX_HOOK_URL + " characters";
