@@ -91,7 +91,7 @@ export class EmbeddedBus implements Bus {
 
     // Every device connection, plain or TLS (then already decrypted), goes through here.
     const accept = (socket: Socket) => {
-      socket.setNoDelay(true); // REFERENCE 6: Nagle adds 10-40 ms per QoS 1 round trip
+      socket.setNoDelay(true); // Nagle adds 10-40 ms per QoS 1 round trip
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
       aedes.handle(socket);

@@ -25,10 +25,12 @@ export function createMqttsServer(pem: TlsPem, accept: (socket: Socket) => void,
     handshaking.set(k, raw);
     raw.once("close", () => handshaking.get(k) === raw && handshaking.delete(k));
   });
-  // A failed handshake (a plain MQTT client on this port, a device that distrusts the certificate).
+  // A failed handshake (a plain MQTT client on this port, a device that distrusts the certificate,
+  // a silent one timed out): a debug line, and the socket goes (with a listener here, Node would
+  // leave a timed-out handshake's socket open).
   server.on("tlsClientError", (err: Error, socket: Socket) => {
     log.debug("mqtts: TLS handshake failed", { client: socket.remoteAddress, error: err.message });
-    socket.destroy(); // with a listener here, Node leaves a timed-out handshake's socket open
+    socket.destroy();
   });
   return {
     server,

@@ -61,10 +61,11 @@ export async function startHttpServer(app: Hono, port: number, host?: string, o:
     o.log?.warn("http: too many connections open; new ones are closed at once", { max: L.maxConnections, dropped });
   });
   // A failed handshake (a plain-HTTP client on the HTTPS port, a client that distrusts the
-  // certificate) is the client's problem, not the relay's; Node destroys the socket itself.
+  // certificate, a silent one timed out) is the client's problem: a debug line, and the socket goes
+  // (with a listener here, Node would leave a timed-out handshake's socket open).
   server.on("tlsClientError", (err: Error, socket: Socket) => {
     o.log?.debug("https: TLS handshake failed", { client: socket.remoteAddress, error: err.message });
-    socket.destroy(); // with a listener here, Node leaves a timed-out handshake's socket open
+    socket.destroy();
   });
   // Sockets still in their TLS handshake are not HTTP connections yet, so closeAllConnections()
   // misses them: keep them here to cut at close.
