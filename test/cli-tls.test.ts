@@ -23,7 +23,7 @@ test("bad TLS flags and files: one line naming the problem, exit 2", async () =>
     const gone = await runCli(["--tls-cert", "missing.pem", "--tls-key", key, "--mqtt-port", "0", "--http-port", "0"], { cwd: dir.path });
     assert.equal([gone.code, gone.stderr], [2, `bttn-relay: TLS certificate ${join(dir.path, "missing.pem")}: cannot read: ENOENT\n`]);
     const off = await runCli(["--mqtt-port", "off", "--http-port", "0"], { cwd: dir.path });
-    assert.equal([off.code, off.stderr], [2, "bttn-relay: --mqtt-port off needs --tls-cert and --tls-key: the embedded broker would have no listener\n"]);
+    assert.equal([off.code, off.stderr], [2, "bttn-relay: --mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener\n"]);
     const badPort = await runCli(["--mqtts-port", "88833"], { cwd: dir.path });
     assert.is(badPort.code, 2);
     assert.match(badPort.stderr, /--mqtts-port: must be a port number/);

@@ -103,7 +103,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
   const tlsFiles = opts.tls ?? config.relay.tls;
   const tls = tlsFiles ? readTlsFiles(tlsFiles) : undefined;
-  if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key: the embedded broker would have no listener");
+  if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener");
   if (tls && tls.validTo.getTime() < Date.now()) log.warn("the TLS certificate has expired: clients will refuse it", { cert: tlsFiles!.cert, validTo: tls.validTo.toISOString() });
 
   const db = openDb(opts.dataDir);
