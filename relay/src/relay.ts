@@ -33,6 +33,7 @@ import { KeyStore } from "./store/keys";
 import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
+import { readTlsFiles, TlsFiles } from "./tls-files";
 
 export interface RelayOptions {
   dataDir: string;
@@ -44,8 +45,13 @@ export interface RelayOptions {
   broker?: string;
   brokerUsername?: string;
   brokerPassword?: string;
-  mqttPort?: number;
+  /** Embedded broker's plain MQTT port (default 1883); "off": none (then TLS must be set). */
+  mqttPort?: number | "off";
+  /** Embedded broker's mqtts port when TLS is set (default 8883). */
+  mqttsPort?: number;
   httpPort?: number;
+  /** The relay's certificate and key files: mqtts and HTTPS. Overrides the config file's `relay.tls`. */
+  tls?: TlsFiles;
   /** Address to listen on (both servers); default all interfaces. */
   host?: string;
   logLevel?: LogLevel;
@@ -58,6 +64,8 @@ export interface RelayOptions {
 
 export interface Relay {
   mqttPort: number;
+  /** 0 without TLS. */
+  mqttsPort: number;
   httpPort: number;
   bttns: BttnStore;
   events: EventStore;
@@ -82,7 +90,7 @@ function relayClientId(dataDir: string): string {
 /** Where devices reach the MQTT broker, for the device files the API hands out (no host: guess the LAN address). */
 function brokerForDevices(opts: RelayOptions, bus: Bus): { host?: string; port: number } {
   // Listening on one address: that is the only one a device can use. On all of them: guess.
-  if (bus instanceof EmbeddedBus) return { host: opts.host && !/^(0\.0\.0\.0|::)$/.test(opts.host) ? opts.host : undefined, port: bus.port };
+  if (bus instanceof EmbeddedBus) return { host: opts.host && !/^(0\.0\.0\.0|::)$/.test(opts.host) ? opts.host : undefined, port: bus.port || bus.tlsPort };
   const u = new URL(opts.broker!);
   const local = /^(localhost|127\.[\d.]+|\[::1\])$/.test(u.hostname); // a broker on this machine, reached over the LAN
   return { host: local ? undefined : u.hostname, port: Number(u.port) || 1883 };
@@ -95,6 +103,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   if (!parsed.success) throw new ConfigError((opts.configSource ?? "config") + ": " + formatIssues(parsed.error));
   const config = parsed.data;
   const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
+  const tlsFiles = opts.tls ?? config.relay.tls;
+  const tls = tlsFiles ? readTlsFiles(tlsFiles) : undefined;
+  if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener");
+  if (tls && tls.validTo.getTime() < Date.now()) log.warn("the TLS certificate has expired: clients will refuse it", { cert: tlsFiles!.cert, validTo: tls.validTo.toISOString() });
 
   const db = openDb(opts.dataDir, log);
   warnIfShared(opts.dataDir, log);
@@ -114,7 +126,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   const bus: Bus = opts.broker
     ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log })
-    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, host: opts.host, prefix, bttns, log });
+    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log });
 
   // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
   // never replayed to another origin by the redirect layer.
@@ -122,7 +134,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     .use((a) => (a.followRedirects ? redirectLayer() : undefined))
     .use((a) => (a.auth ? authLayer(a.auth) : undefined));
   let httpPort = 0;
-  const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `http://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
+  const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
   const callbackStore = new CallbackStore(db, commit);
   let callbacks: CallbackManager | undefined;
   const pipeline = new Pipeline({
@@ -178,7 +190,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   ensureAdminToken(keys, log);
   let http;
   try {
-    http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host);
+    http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   } catch (e) {
     await bus.close();
     await engine.close();
@@ -188,7 +200,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   }
   httpPort = http.port;
   const mqttPort = bus instanceof EmbeddedBus ? bus.port : 0;
-  log.info("relay started", { broker: bus.mode, mqttPort: mqttPort || undefined, httpPort: http.port, bttns: bttns.list().length, data: opts.dataDir });
+  const mqttsPort = bus instanceof EmbeddedBus ? bus.tlsPort : 0;
+  log.info("relay started", { broker: bus.mode, mqttPort: mqttPort || undefined, mqttsPort: mqttsPort || undefined, [http.secure ? "httpsPort" : "httpPort"]: http.port, bttns: bttns.list().length, data: opts.dataDir });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -207,5 +220,5 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       log.info("relay stopped");
     })());
 
-  return { mqttPort, httpPort: http.port, bttns, events, pipeline, bus, app, log, keys, hooks, close };
+  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, bus, app, log, keys, hooks, close };
 }

@@ -24,6 +24,8 @@ export interface DeviceOptions {
   id: string;
   secret: string;
   prefix?: string;
+  /** Connect over mqtts, trusting this CA (PEM text); "" : mqtts trusting only the built-in roots. */
+  ca?: string;
   /** Resolve even if CONNACK refuses (the returned promise then rejects with the error). */
   subscribe?: boolean;
 }
@@ -38,6 +40,7 @@ export function connectDevice(o: DeviceOptions): Promise<TestDevice> {
     const client = mqtt.connect({
       host: o.host ?? "127.0.0.1",
       port: o.port,
+      ...(o.ca !== undefined ? { protocol: "mqtts" as const, ca: o.ca || undefined } : {}),
       username: o.id,
       password: o.secret,
       clientId: o.id + "-" + boot,

@@ -9,9 +9,15 @@ import { mayPublish, maySubscribe } from "./acl";
 import { AckHold } from "./ack-hold";
 import type { BttnStore } from "../store/bttns";
 import type { Logger } from "../log";
+import type { TlsPem } from "../tls-files";
+import { listen } from "../listen";
+import { createMqttsServer } from "./mqtts-server";
 
 export interface EmbeddedOptions {
-  port: number;
+  /** Plain MQTT port; "off": no plain listener (only mqtts). */
+  port: number | "off";
+  /** An mqtts listener too, with this certificate. */
+  tls?: { port: number; pem: TlsPem };
   host?: string;
   prefix: string;
   bttns: BttnStore;
@@ -27,10 +33,14 @@ function authError(message: string, returnCode: number): AuthenticateError {
 export class EmbeddedBus implements Bus {
   readonly mode = "embedded" as const;
   private aedes!: Aedes;
-  private server!: Server;
+  private servers: Server[] = [];
   private sockets = new Set<Socket>();
+  private cutHandshaking = () => {};
   private readonly ackHold = new AckHold();
+  /** The plain listener's port (0: none). */
   port = 0;
+  /** The mqtts listener's port (0: none). */
+  tlsPort = 0;
 
   constructor(private readonly opts: EmbeddedOptions) {}
 
@@ -79,19 +89,32 @@ export class EmbeddedBus implements Bus {
     await new Promise<void>((res) => aedes.subscribe(prefix + "/+/event", deliver, () => res()));
     await new Promise<void>((res) => aedes.subscribe(prefix + "/+/status", deliver, () => res()));
 
-    this.server = createServer((socket) => {
+    // Every device connection, plain or TLS (then already decrypted), goes through here.
+    const accept = (socket: Socket) => {
       socket.setNoDelay(true); // Nagle adds 10-40 ms per QoS 1 round trip
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
       aedes.handle(socket);
-    });
-    await new Promise<void>((res, rej) => {
-      this.server.once("error", rej);
-      this.server.listen(this.opts.port, this.opts.host, () => res());
-    });
-    this.port = (this.server.address() as { port: number }).port;
+    };
+    try {
+      if (this.opts.port !== "off") {
+        const plain = createServer(accept);
+        this.servers.push(plain);
+        this.port = await listen(plain, this.opts.port, this.opts.host);
+      }
+      if (this.opts.tls) {
+        const mqtts = createMqttsServer(this.opts.tls.pem, accept, log);
+        this.servers.push(mqtts.server);
+        this.cutHandshaking = mqtts.cutHandshaking;
+        this.tlsPort = await listen(mqtts.server, this.opts.tls.port, this.opts.host);
+      }
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
   }
 
+  private closing = false;
   private publishing = 0;
   private idle: Array<() => void> = [];
 
@@ -106,11 +129,11 @@ export class EmbeddedBus implements Bus {
   }
 
   connected(): boolean {
-    return !!this.server && this.server.listening;
+    return this.servers.length > 0 && this.servers.every((s) => s.listening);
   }
 
   info(): Record<string, unknown> {
-    return { port: this.port, clients: this.aedes ? this.aedes.connectedClients : 0 };
+    return { port: this.port || undefined, tlsPort: this.tlsPort || undefined, clients: this.aedes ? this.aedes.connectedClients : 0 };
   }
 
   disconnectBttn(id: string): void {
@@ -120,18 +143,19 @@ export class EmbeddedBus implements Bus {
   }
 
   async close(): Promise<void> {
-    if (!this.server) return;
+    if (!this.aedes || this.closing) return;
+    this.closing = true;
     this.ackHold.releaseAll();
     // Let the last results reach the devices: wait for publishes under way, then end sockets
     // gracefully (their buffers flush), and only then cut what is left.
     if (this.publishing) await new Promise<void>((res) => (this.idle.push(res), setTimeout(res, 2000)));
-    await new Promise<void>((res) => {
-      this.server.close(() => res());
-      for (const s of this.sockets) s.end();
-      setTimeout(() => {
-        for (const s of this.sockets) s.destroy();
-      }, 1000).unref();
-    });
+    const closed = Promise.all(this.servers.filter((s) => s.listening).map((server) => new Promise<void>((res) => server.close(() => res()))));
+    this.cutHandshaking();
+    for (const s of this.sockets) s.end();
+    setTimeout(() => {
+      for (const s of this.sockets) s.destroy();
+    }, 1000).unref();
+    await closed;
     await new Promise<void>((res) => this.aedes.close(() => res()));
   }
 }

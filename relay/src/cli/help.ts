@@ -1,4 +1,8 @@
 // The text of `bttn-relay --help`. Keep it true: a user on a Pi reads it first.
+import { HTTP_LIMITS as L } from "../http/server";
+
+const s = (ms: number) => ms / 1000 + " s";
+
 export const HELP = `bttn-relay: turns bttn presses (MQTT) into webhooks (HTTP) and answers the button's LED.
 
 Usage:
@@ -29,19 +33,31 @@ Options of run (each also as an environment variable):
                            instead of the embedded one                           BTTN_BROKER
   --broker-username NAME   user name at the external broker                      BTTN_BROKER_USERNAME
   --broker-password PW     password at the external broker                       BTTN_BROKER_PASSWORD
-  --mqtt-port N            embedded broker's port (default 1883)                 BTTN_MQTT_PORT
-  --http-port N            HTTP port for /healthz and the API (default 8080)     BTTN_HTTP_PORT
+  --mqtt-port N|off        embedded broker's plain MQTT port (default 1883);
+                           off: none, devices use mqtts only (needs --tls-cert)  BTTN_MQTT_PORT
+  --mqtts-port N           embedded broker's MQTT-over-TLS port, open when
+                           --tls-cert is given (default 8883)                    BTTN_MQTTS_PORT
+  --http-port N            port for /healthz and the API (default 8080); HTTPS
+                           when --tls-cert is given                              BTTN_HTTP_PORT
+  --tls-cert FILE          the relay's certificate (PEM, intermediates after it)
+                           for mqtts and HTTPS (or relay.tls in the config)      BTTN_TLS_CERT
+  --tls-key FILE           its private key (PEM, unencrypted)                    BTTN_TLS_KEY
   --host ADDR              listen on this address only (default: all)            BTTN_HOST
   --data DIR               where the SQLite database lives (default ./data)      BTTN_DATA
   --config FILE            config file, JSON or YAML (default: bttn-relay.json,
                            bttn-relay.yaml or bttn-relay.yml in this directory)  BTTN_CONFIG
   --log-level LEVEL        silent, error, warn, info (default) or debug          BTTN_LOG_LEVEL
   --public-url URL         where webhook servers reach this relay, for async
-                           callback URLs (default http://<LAN address>:<http port>) BTTN_PUBLIC_URL
+                           callback URLs (default http://<LAN address>:<http port>,
+                           https:// with --tls-cert)                             BTTN_PUBLIC_URL
+
+HTTP connections must send their request headers within ${s(L.headersTimeoutMs)} and the whole request within ${s(L.requestTimeoutMs)};
+idle keep-alive connections close after ${s(L.keepAliveTimeoutMs)}; at most ${L.maxConnections} are open at once. A TLS handshake
+(mqtts or HTTPS) must finish within ${s(L.handshakeTimeoutMs)}.
 
 Options of bttn, action, keys, admin and config commands: --data DIR (as above).
 
-REST API: http://<host>:<http port>/api/v1 (description: /api/v1/openapi.json). At its first start
+REST API: http(s)://<host>:<http port>/api/v1 (description: /api/v1/openapi.json). At its first start
 the relay makes an admin token and writes it into the log once, in a warn line marked
 "ADMIN TOKEN": the only secret the relay ever logs. Keys are stored hashed.
 

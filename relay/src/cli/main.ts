@@ -17,6 +17,9 @@ const FLAGS = {
   "broker-username": { type: "string" },
   "broker-password": { type: "string" },
   "mqtt-port": { type: "string" },
+  "mqtts-port": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
   "http-port": { type: "string" },
   host: { type: "string" },
   data: { type: "string" },
@@ -55,6 +58,9 @@ async function main(argv: string[]): Promise<number> {
       brokerUsername: v["broker-username"],
       brokerPassword: v["broker-password"],
       mqttPort: v["mqtt-port"],
+      mqttsPort: v["mqtts-port"],
+      tlsCert: v["tls-cert"],
+      tlsKey: v["tls-key"],
       httpPort: v["http-port"],
       host: v.host,
       dataDir: v.data,
@@ -73,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (cmd === "run") return run(s);
   if (cmd === "bttn" && sub === "add") {
-    const file = addBttn(s.dataDir, need(rest[0], "<id>"), { name: v.name, relayHost: v["relay-host"], mqttPort: s.mqttPort, wifiSsid: v["wifi-ssid"], wifiPassword: v["wifi-password"] });
+    const file = addBttn(s.dataDir, need(rest[0], "<id>"), { name: v.name, relayHost: v["relay-host"], mqttPort: s.mqttPort === "off" ? s.mqttsPort : s.mqttPort, wifiSsid: v["wifi-ssid"], wifiPassword: v["wifi-password"] });
     process.stderr.write(`Added bttn ${file.id}. Its secret is in the device file below and is shown only now.\nSave it as ${file.id}.json and flash it: ./flash.sh --port /dev/ttyUSB0 --config ${file.id}.json\n`);
     process.stdout.write(JSON.stringify(file, null, 2) + "\n");
     return 0;
@@ -137,6 +143,8 @@ async function run(s: ReturnType<typeof resolveSettings>): Promise<number> {
     brokerUsername: s.brokerUsername,
     brokerPassword: s.brokerPassword,
     mqttPort: s.mqttPort,
+    mqttsPort: s.mqttsPort,
+    tls: s.tls,
     httpPort: s.httpPort,
     host: s.host,
     publicUrl: s.publicUrl,
@@ -161,7 +169,7 @@ main(process.argv.slice(2)).then(
     }
     const e = err as NodeJS.ErrnoException;
     if (e.code === "EADDRINUSE") {
-      process.stderr.write("bttn-relay: a port is already in use (" + e.message + "); choose another with --mqtt-port / --http-port\n");
+      process.stderr.write("bttn-relay: a port is already in use (" + e.message + "); choose another with --mqtt-port / --mqtts-port / --http-port\n");
       process.exit(1);
     }
     process.stderr.write("bttn-relay: " + (e.stack ?? String(e)) + "\n");

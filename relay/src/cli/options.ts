@@ -7,8 +7,12 @@ export interface RunSettings {
   broker?: string;
   brokerUsername?: string;
   brokerPassword?: string;
-  mqttPort: number;
+  /** "off": no plain MQTT listener (mqtts only). */
+  mqttPort: number | "off";
+  mqttsPort: number;
   httpPort: number;
+  /** The relay's certificate and key files (both or neither). */
+  tls?: { cert: string; key: string };
   host?: string;
   dataDir: string;
   configFile?: string;
@@ -23,6 +27,9 @@ export const ENV = {
   brokerUsername: "BTTN_BROKER_USERNAME",
   brokerPassword: "BTTN_BROKER_PASSWORD",
   mqttPort: "BTTN_MQTT_PORT",
+  mqttsPort: "BTTN_MQTTS_PORT",
+  tlsCert: "BTTN_TLS_CERT",
+  tlsKey: "BTTN_TLS_KEY",
   httpPort: "BTTN_HTTP_PORT",
   host: "BTTN_HOST",
   dataDir: "BTTN_DATA",
@@ -36,7 +43,7 @@ export class UsageError extends Error {}
 function port(v: string | undefined, name: string, dflt: number): number {
   if (v === undefined || v === "") return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(name + ": must be a port number (0-65535), got " + JSON.stringify(v));
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(name + ": must be a port number (0-65535)" + (name === "--mqtt-port" ? ' or "off"' : "") + ", got " + JSON.stringify(v));
   return n;
 }
 
@@ -48,18 +55,23 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
   if (broker !== undefined && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(broker)) throw new UsageError("--broker: must be a URL such as mqtt://host:1883 or mqtts://host:8883");
   const publicUrl = pick("publicUrl");
   if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new UsageError("--public-url: must be an http:// or https:// URL");
+  const tlsCert = pick("tlsCert") || undefined;
+  const tlsKey = pick("tlsKey") || undefined;
+  if (!tlsCert !== !tlsKey) throw new UsageError(tlsCert ? "--tls-cert needs --tls-key (the certificate's private key)" : "--tls-key needs --tls-cert");
   let configFile = pick("configFile");
   if (configFile === undefined) configFile = CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
   return {
     broker,
     brokerUsername: pick("brokerUsername"),
     brokerPassword: pick("brokerPassword"),
-    mqttPort: port(pick("mqttPort"), "--mqtt-port", 1883),
+    mqttPort: pick("mqttPort") === "off" ? "off" : port(pick("mqttPort"), "--mqtt-port", 1883),
+    mqttsPort: port(pick("mqttsPort"), "--mqtts-port", 8883),
     httpPort: port(pick("httpPort"), "--http-port", 8080),
     host: pick("host"),
     dataDir: resolve(cwd, pick("dataDir") ?? "data"),
     configFile: configFile ? resolve(cwd, configFile) : undefined,
     logLevel,
     publicUrl,
+    tls: tlsCert && tlsKey ? { cert: resolve(cwd, tlsCert), key: resolve(cwd, tlsKey) } : undefined,
   };
 }

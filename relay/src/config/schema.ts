@@ -125,6 +125,8 @@ export const relaySettingsSchema = z.strictObject({
   staleAfterS: z.number().int().min(1).max(2_592_000).default(3600),
   /** Default time zone for date tags. */
   timeZone: z.string().refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Helsinki" }).optional(),
+  /** The relay's own certificate and key (PEM file paths): mqtts for devices and HTTPS for the API. */
+  tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
 });
 
 export const configFileSchema = z.strictObject({
