@@ -28,6 +28,8 @@ interface Board {
   colours: string[];
   watchdog?: [number, boolean];
   deepSleep?: [number, number];
+  /** The Storage file load() was asked to run. */
+  loaded?: string;
   /** Drives the button: pressed pulls the pin low. */
   button(down: boolean): void;
   off(): void;
@@ -129,6 +131,7 @@ function boot(code: string, files: Record<string, string>, o: { wake?: number; h
       if (board.colours[board.colours.length - 1] !== c) board.colours.push(c);
     },
     analogRead: () => o.adc ?? 0.6,
+    load: (file?: string) => void (board.loaded = file),
     E: { enableWatchdog: (s: number, auto: boolean) => void (board.watchdog = [s, auto]) },
     ESP32: { getWakeupCause: () => o.wake ?? 0, deepSleepExt0: (pin: number, lvl: number) => void (board.deepSleep = [pin, lvl]) },
     require(name: string) {
@@ -208,6 +211,26 @@ test("sleep mode: a wake by the button is the press; after the answer the board 
     assert.ok(b.colours.includes("0,255,0"), "ok was shown before sleeping");
   } finally {
     b.off();
+  }
+});
+
+test("no Wi-Fi settings in bttn.json: the bundle loads setup mode's file, or without it runs on the board's own Wi-Fi", async () => {
+  const files = deviceFile({ wifi: undefined });
+  const b = boot(ctx.code, { ...files, "bttn-setup.js": "(function(){})();" });
+  try {
+    await sleep(300);
+    assert.is(b.loaded, "bttn-setup.js");
+    assert.is(b.watchdog, undefined, "normal mode did not start");
+  } finally {
+    b.off();
+  }
+  const without = boot(ctx.code, files);
+  try {
+    await until(() => without.console.some((l) => /no setup mode/.test(l)), 2000, "the console line", without);
+    await until(() => without.console.some((l) => /^bttn kitchen fw/.test(l)), 2000, "normal mode", without);
+    assert.is(without.loaded, undefined);
+  } finally {
+    without.off();
   }
 });
 

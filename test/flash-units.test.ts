@@ -63,6 +63,20 @@ test("the read-back line loads only when every file matches, else erases the pro
   assert.match(compareCheck(files, parseCheck(missing.printed)!), /^bttn\.json is missing on the board/);
 });
 
+test("with setup mode's bundle as a third file: a damaged bttn-setup.js stops the restart too", () => {
+  const files = [file("bttn.json", Buffer.from('{"id":"a"}')), file(".bootcde", randomBytes(3000)), file("bttn-setup.js", randomBytes(2000))];
+  const line = makeCheckLine(files);
+  const good = runCheckLine(line, new Map(files.map((f) => [f.name, f.bytes])));
+  assert.ok(good.loaded);
+  assert.is(compareCheck(files, parseCheck(good.printed)!), "");
+  const damaged = Buffer.from(files[2].bytes);
+  damaged[7] ^= 1;
+  const bad = runCheckLine(line, new Map([["bttn.json", files[0].bytes], [".bootcde", files[1].bytes], ["bttn-setup.js", damaged]]));
+  assert.not.ok(bad.loaded);
+  assert.equal(bad.erased, [".bootcde"], "no half-flashed bttn runs");
+  assert.match(compareCheck(files, parseCheck(bad.printed)!), /^bttn-setup\.js on the board has 2000 bytes/);
+});
+
 test("ports: serial paths as given, tcp with the telnet port by default", () => {
   assert.equal(parsePort("/dev/ttyUSB0"), { kind: "serial", path: "/dev/ttyUSB0", label: "/dev/ttyUSB0" });
   assert.equal(parsePort("tcp://192.168.1.50"), { kind: "tcp", host: "192.168.1.50", port: 23, url: "tcp://192.168.1.50:23", label: "tcp://192.168.1.50:23" });

@@ -216,6 +216,37 @@ test("a console that never answers: time-out error within seconds, nothing writt
   }
 });
 
+test("a ready bundle with bttn-setup.js beside it: setup mode is written too; without it, a warning says the bttn has none", async () => {
+  const fx = fixtures("flash-setup");
+  const setup = Buffer.concat([Buffer.from("(function(){var s=1;})();\n"), randomBytes(1500)]);
+  const fake = await startFakeEspruino();
+  try {
+    const without = await flash(["--port", fake.url, "--config", fx.configPath, "--bundle", fx.bundlePath]);
+    assert.is(without.code, 0, without.stderr + without.stdout);
+    assert.match(without.stdout, /warning {2}no bttn-setup\.js next to the bundle: this bttn will have no setup mode/);
+    assert.not.ok(fake.storage.has("bttn-setup.js"));
+
+    writeFileSync(join(fx.dir.path, "bttn-setup.js"), setup);
+    const run = await flash(["--port", fake.url, "--config", fx.configPath, "--bundle", fx.bundlePath]);
+    assert.is(run.code, 0, run.stderr + run.stdout);
+    assert.ok(fake.storage.get("bttn-setup.js")?.equals(setup), "bttn-setup.js differs from the setup bundle");
+    assert.ok(fake.storage.get(".bootcde")?.equals(fx.bundle));
+    assert.match(run.stdout, /file {5}bttn-setup\.js 1526 bytes, CRC32 0x[0-9a-f]{8}/);
+    assert.match(run.stdout, /verified size and CRC32 of bttn\.json, \.bootcde and bttn-setup\.js on the board/);
+    assert.not.match(run.stdout, /warning/);
+    assertNoSecrets(run);
+
+    const dry = join(fx.dir.path, "dry");
+    const d = await flash(["--dry-run", dry, "--config", fx.configPath, "--bundle", fx.bundlePath]);
+    assert.is(d.code, 0, d.stderr);
+    assert.ok(readFileSync(join(dry, "bttn-setup.js")).equals(setup));
+    assert.ok(readFileSync(join(dry, "upload.js"), "latin1").includes('require("Storage").write("bttn-setup.js",atob('));
+  } finally {
+    await fake.close();
+    fx.dir.remove();
+  }
+});
+
 test("--dry-run writes exactly what a real run sends", async () => {
   const fx = fixtures("flash-dry");
   const out = join(fx.dir.path, "dry");
@@ -254,6 +285,9 @@ test("builds the firmware when no --bundle is given", async () => {
       const built = join(ROOT, "firmware", "dist", "bttn.js");
       assert.ok(existsSync(built));
       assert.ok(fake.storage.get(".bootcde")?.equals(readFileSync(built)), ".bootcde differs from firmware/dist/bttn.js");
+      const setup = join(ROOT, "firmware", "dist", "bttn-setup.js");
+      assert.ok(fake.storage.get("bttn-setup.js")?.equals(readFileSync(setup)), "bttn-setup.js differs from firmware/dist/bttn-setup.js");
+      assert.match(run.stdout, /verified size and CRC32 of bttn\.json, \.bootcde and bttn-setup\.js/);
     } else {
       // Until the firmware has a build script, the failure must say so and send nothing.
       assert.is(run.code, 1);

@@ -12,6 +12,11 @@ const FIRMWARE = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const BUNDLE = join(FIRMWARE, "dist", "bttn.js");
 /** The device's budget for the minified bundle. */
 export const BUDGET = 16 * 1024;
+/** Setup mode's own bundle: a second Storage file, loaded only in setup mode (src/core/setup.ts). */
+export const SETUP_ENTRY = join(FIRMWARE, "src", "espruino", "setup-main.ts");
+export const SETUP_BUNDLE = join(FIRMWARE, "dist", "bttn-setup.js");
+// It is load()ed on an emptied interpreter, alone: its size costs normal mode nothing.
+export const SETUP_BUDGET = 10 * 1024;
 
 /**
  * Property names that exist only between the firmware's own parts (core, bindings): esbuild shortens
@@ -31,6 +36,8 @@ export const MANGLED = [
   "now", "storage", "watch", "file", "value", "down", "message",
   // timing options
   "wifiMs", "connackMs", "backoffMs", "backoffMaxMs", "deniedMs", "resultMs", "marginMs", "queueMax", "giveUpMs", "settleMs", "keepaliveS",
+  // setup mode (not "setup" itself: it is also an LED pattern name, looked up by string)
+  "ready", "holdMs", "ap", "serve", "restartMs", "idleMs",
 ];
 
 export interface BuildResult {
@@ -56,7 +63,7 @@ export async function buildFirmware(opts: { entry?: string; outfile?: string; bu
     // so nothing of ours lands in Espruino's global scope.
     format: "cjs",
     platform: "node",
-    external: ["Storage", "Wifi", "net"],
+    external: ["Storage", "Wifi", "net", "http"],
     target: "es2015",
     // Espruino runs ?? (docs/espruino.md): keep it rather than lowering it to a longer form.
     supported: { "nullish-coalescing": true },
@@ -99,10 +106,10 @@ export async function buildFirmware(opts: { entry?: string; outfile?: string; bu
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  buildFirmware().then(
-    (r) => {
-      for (const l of r.report) (r.ok ? console.log : console.error)(l);
-      process.exit(r.ok ? 0 : 1);
+  Promise.all([buildFirmware(), buildFirmware({ entry: SETUP_ENTRY, outfile: SETUP_BUNDLE, budget: SETUP_BUDGET })]).then(
+    (rs) => {
+      for (const r of rs) for (const l of r.report) (r.ok ? console.log : console.error)(l);
+      process.exit(rs[0].ok && rs[1].ok ? 0 : 1);
     },
     (e) => {
       console.error((e as Error).message);

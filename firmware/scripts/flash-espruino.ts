@@ -11,14 +11,14 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { FlashError } from "./flash-error";
 import { DEVICE_FILE_NAME } from "@bttn/shared";
-import { BOOT_FILE, CheckResult, FlashPlan, parseCheck } from "./flash-plan";
+import { BOOT_FILE, CheckResult, FlashPlan, parseCheck, SETUP_FILE } from "./flash-plan";
 import { Port } from "./flash-port";
 
 const require = createRequire(import.meta.url);
 export const ESPRUINO_CLI = require.resolve("espruino/bin/espruino-cli.js");
 
 /** Staging-folder names, relative so that no path reaches the CLI's `name:file` option parsing. */
-export const STAGED = { config: "bttn.json", bundle: "bootcde.bin", check: "check.js", board: "board.json", stream: "stream.js" };
+export const STAGED = { config: "bttn.json", bundle: "bootcde.bin", setup: "setup.bin", check: "check.js", board: "board.json", stream: "stream.js" };
 
 /**
  * What the CLI is told about the board instead of asking it. With `--board FILE` the CLI neither
@@ -56,9 +56,11 @@ export function commonArgs(port: Port | undefined, baud: number): string[] {
   ];
 }
 
-/** The upload: both Storage files as data (base64 chunks, byte-exact), then the read-back line. */
-export function uploadArgs(port: Port | undefined, baud: number): string[] {
-  return [...commonArgs(port, baud), "--storage", DEVICE_FILE_NAME + ":" + STAGED.config, "--storage", BOOT_FILE + ":" + STAGED.bundle, STAGED.check];
+/** The upload: the Storage files as data (base64 chunks, byte-exact), then the read-back line. */
+export function uploadArgs(port: Port | undefined, baud: number, setup: boolean): string[] {
+  const files = ["--storage", DEVICE_FILE_NAME + ":" + STAGED.config, "--storage", BOOT_FILE + ":" + STAGED.bundle];
+  if (setup) files.push("--storage", SETUP_FILE + ":" + STAGED.setup);
+  return [...commonArgs(port, baud), ...files, STAGED.check];
 }
 
 /** Masks what must never reach the terminal: secrets, and the base64 they travel in. */
@@ -232,7 +234,7 @@ export async function upload(
   const chunks = plan.files.reduce((n, f) => n + Math.ceil(f.bytes.length / 384), 0);
   const wireS = port.kind === "serial" ? ((bytes * 4) / 3 + chunks * 60) / (o.baud / 10) : 0;
   const limitS = Math.ceil(o.timeoutS + 3 + 2 * (chunks * 0.25 + wireS));
-  const run = await runCli(uploadArgs(port, o.baud), {
+  const run = await runCli(uploadArgs(port, o.baud, plan.files.length > 2), {
     cwd: o.staging,
     timeoutMs: limitS * 1000,
     stop: (l) => parseCheck(l) !== undefined,
@@ -257,8 +259,8 @@ export async function upload(
 }
 
 /** Has the CLI write the exact command stream it would send, without connecting to anything. */
-export async function writeStream(o: { staging: string; baud: number }): Promise<string> {
-  const run = await runCli([...uploadArgs(undefined, o.baud), "-o", STAGED.stream], { cwd: o.staging, timeoutMs: 30_000 });
+export async function writeStream(o: { staging: string; baud: number; setup: boolean }): Promise<string> {
+  const run = await runCli([...uploadArgs(undefined, o.baud, o.setup), "-o", STAGED.stream], { cwd: o.staging, timeoutMs: 30_000 });
   if (!/Writing output to/.test(run.stdout)) {
     throw new FlashError("the espruino CLI did not write the command stream: " + lastLine(run.stderr || run.stdout));
   }

@@ -3,7 +3,10 @@
 // we sent, and restart into the new firmware only when both match.
 import { readFileSync } from "node:fs";
 import { checkDeviceFile, DEVICE_FILE_NAME, DeviceFile } from "@bttn/shared";
+import { SETUP_FILE } from "../src/espruino/bindings";
 import { FlashError } from "./flash-error";
+
+export { SETUP_FILE };
 
 export interface StoredFile {
   /** Name in the board's Storage. */
@@ -15,7 +18,7 @@ export interface StoredFile {
 export interface FlashPlan {
   device: DeviceFile;
   configPath: string;
-  /** The device file first, then the code that runs at boot. */
+  /** The device file first, then the code that runs at boot, then setup mode's code when sent. */
   files: StoredFile[];
   /** The line the board runs after the writes: read back, compare, then load() or erase. */
   checkLine: string;
@@ -102,18 +105,28 @@ export function makeCheckLine(files: StoredFile[]): string {
   );
 }
 
-export function makePlan(config: { path: string; bytes: Buffer; device: DeviceFile }, bundlePath: string): FlashPlan {
+function readBundle(what: string, path: string): Buffer {
   let bundle: Buffer;
   try {
-    bundle = readFileSync(bundlePath);
+    bundle = readFileSync(path);
   } catch (e) {
-    throw new FlashError("cannot read firmware bundle " + bundlePath + ": " + ((e as NodeJS.ErrnoException).code ?? String(e)));
+    throw new FlashError("cannot read " + what + " " + path + ": " + ((e as NodeJS.ErrnoException).code ?? String(e)));
   }
-  if (bundle.length === 0) throw new FlashError("firmware bundle " + bundlePath + " is empty");
+  if (bundle.length === 0) throw new FlashError(what + " " + path + " is empty");
+  return bundle;
+}
+
+/** `setupPath`: setup mode's bundle, written as bttn-setup.js (without it the board has no setup mode). */
+export function makePlan(config: { path: string; bytes: Buffer; device: DeviceFile }, bundlePath: string, setupPath?: string): FlashPlan {
+  const bundle = readBundle("firmware bundle", bundlePath);
   const files: StoredFile[] = [
     { name: DEVICE_FILE_NAME, bytes: config.bytes, crc: crc32(config.bytes) },
     { name: BOOT_FILE, bytes: bundle, crc: crc32(bundle) },
   ];
+  if (setupPath) {
+    const setup = readBundle("setup mode bundle", setupPath);
+    files.push({ name: SETUP_FILE, bytes: setup, crc: crc32(setup) });
+  }
   const secrets = [config.device.secret];
   if (config.device.wifi?.password) secrets.push(config.device.wifi.password);
   return { device: config.device, configPath: config.path, files, checkLine: makeCheckLine(files), secrets };

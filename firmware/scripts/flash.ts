@@ -6,14 +6,14 @@
 // Order matters: everything that can be checked here (arguments, device file, port, release
 // folder) is checked before the build, and the build before anything is sent.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs, USAGE, UsageError } from "./flash-args";
 import { FlashError } from "./flash-error";
 import { probe, redact, STAGED, stopAll, upload, writeBoardFile, writeStream } from "./flash-espruino";
 import { ESPTOOL_HINT, findEsptool, flashInterpreter, releaseImages } from "./flash-esptool";
-import { compareCheck, describe, FlashPlan, makePlan, readDeviceFile } from "./flash-plan";
+import { compareCheck, describe, FlashPlan, makePlan, readDeviceFile, SETUP_FILE } from "./flash-plan";
 import { checkSerialPort, parsePort, Port } from "./flash-port";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -38,6 +38,7 @@ function stage(plan: FlashPlan | undefined): string {
   if (plan) {
     writeFileSync(join(dir, STAGED.config), plan.files[0].bytes, { mode: 0o600 });
     writeFileSync(join(dir, STAGED.bundle), plan.files[1].bytes);
+    if (plan.files[2]) writeFileSync(join(dir, STAGED.setup), plan.files[2].bytes);
     writeFileSync(join(dir, STAGED.check), plan.checkLine + "\n");
   }
   return dir;
@@ -46,11 +47,24 @@ function stage(plan: FlashPlan | undefined): string {
 function summary(plan: FlashPlan): void {
   const d = plan.device;
   say("config   " + plan.configPath + ": bttn " + d.id + ", relay " + d.relay.host + ":" + d.relay.port + (d.wifi ? ", Wi-Fi " + JSON.stringify(d.wifi.ssid) : ""));
-  for (const f of plan.files) say("file     " + f.name.padEnd(10) + describe({ length: f.bytes.length, crc: f.crc }));
+  for (const f of plan.files) say("file     " + f.name.padEnd(14) + describe({ length: f.bytes.length, crc: f.crc }));
+  if (!plan.files[2]) say("warning  no " + SETUP_FILE + " next to the bundle: this bttn will have no setup mode");
+}
+
+/** "a, b and c" */
+function names(plan: FlashPlan): string {
+  const n = plan.files.map((f) => f.name);
+  return n.slice(0, -1).join(", ") + " and " + n[n.length - 1];
+}
+
+/** Setup mode's bundle: the build's, or the one next to a ready bundle given with --bundle. */
+function setupBundle(bundle: string): string | undefined {
+  const path = join(dirname(bundle), SETUP_FILE);
+  return existsSync(path) ? path : undefined;
 }
 
 async function dryRun(plan: FlashPlan, staging: string, dir: string, baud: number): Promise<void> {
-  const stream = await writeStream({ staging, baud });
+  const stream = await writeStream({ staging, baud, setup: plan.files.length > 2 });
   mkdirSync(dir, { recursive: true });
   // The stream carries the device file in base64: as private as the file itself.
   const outputs: [string, Buffer][] = plan.files.map((f) => [f.name, f.bytes]);
@@ -81,7 +95,8 @@ async function main(argv: string[]): Promise<number> {
     esptool = findEsptool();
     if (!esptool) throw new FlashError("cannot flash the Espruino interpreter: esptool not found", ESPTOOL_HINT);
   }
-  const plan = config ? makePlan(config, args.bundle ?? build()) : undefined;
+  const bundle = config ? args.bundle ?? build() : undefined;
+  const plan = config && bundle ? makePlan(config, bundle, setupBundle(bundle)) : undefined;
   if (plan) summary(plan);
 
   const staging = stage(plan);
@@ -120,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
     say("board    " + board.board + ", Espruino " + board.version + " on " + port.label);
     if (board.board !== "ESP32") say("warning  this firmware is made for the ESP32; " + board.board + " may lack what it needs");
 
-    say("writing  " + plan.files.map((f) => f.name).join(" and ") + " with the espruino CLI...");
+    say("writing  " + names(plan) + " with the espruino CLI...");
     const { check } = await upload(port, plan, {
       staging,
       baud: args.baud,
@@ -136,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
           : "the upload was damaged on the way. The board's program was erased, so it starts a bare Espruino console; run flash.sh again",
       );
     }
-    say("verified size and CRC32 of " + plan.files.map((f) => f.name).join(" and ") + " on the board");
+    say("verified size and CRC32 of " + names(plan) + " on the board");
     say("restarted the board with load(): bttn " + plan.device.id + " is starting (" + ((Date.now() - started) / 1000).toFixed(1) + " s)");
     return 0;
   } finally {

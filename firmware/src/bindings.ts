@@ -68,4 +68,26 @@ export interface Bindings {
   sleep(ms: number, buttonPin: number): void;
   watchdog(seconds: number): void;
   log(msg: string): void;
+  /** Leaves normal mode for setup mode, whose code is loaded only now; false when it is not on the board. */
+  setup(): boolean;
 }
+
+/** Answers one HTTP request: a status and a page (byte string) sent as text/html; charset=utf-8. */
+export type Reply = (status: number, html: string) => void;
+
+/** What setup mode needs: a few of the Bindings' parts, an access point, a web server and a restart. */
+export interface SetupBindings extends Pick<Bindings, "now" | "after" | "cancel" | "isDown" | "pwm" | "storage" | "log"> {
+  /** Opens an open (passwordless) Wi-Fi access point with this name; the board is its gateway. */
+  ap(ssid: string): void;
+  /** Serves HTTP on port 80 (the simulator: a free loopback port); `f` gets each request with its
+   * whole body, at most SETUP_BODY_MAX bytes (a longer one is answered 413 without calling `f`). */
+  serve(f: (method: string, path: string, body: string, reply: Reply) => void): void;
+  /** Restarts the board into normal mode (it boots again from the start). */
+  restart(): void;
+  /** Back to normal mode without a restart (the button was let go before the hold's end). */
+  normal(): void;
+}
+
+/** The largest request body setup mode reads: the form's fields, percent-encoded, fit well within. */
+export const SETUP_BODY_MAX = 2048;
+

@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUDGET, buildFirmware, MANGLED } from "../scripts/build";
+import { BUDGET, buildFirmware, MANGLED, SETUP_BUDGET, SETUP_BUNDLE, SETUP_ENTRY } from "../scripts/build";
 import { PATTERNS } from "../src/core/led-patterns";
 
 const FIRMWARE = join(import.meta.dirname, "..");
@@ -25,6 +25,23 @@ test("the bundle is one function scope that needs only Espruino's own modules", 
   assert.equal([...new Set(required)], ["Storage", "Wifi", "net"]);
   assert.not.match(r.code, /__require|Proxy|Reflect|Object\.prototype/, "no esbuild helper that Espruino cannot run");
   assert.match(r.code, /fw:"\d+\.\d+\.\d+"/, "the version from package.json is built in");
+});
+
+test("setup mode is its own bundle: it passes the gate and its budget, and the main bundle only loads it", async () => {
+  const setup = await buildFirmware({ entry: SETUP_ENTRY, outfile: SETUP_BUNDLE, budget: SETUP_BUDGET });
+  assert.equal(setup.violations, [], setup.report.join("\n"));
+  assert.ok(setup.ok, setup.report.join("\n"));
+  assert.ok(setup.bytes <= SETUP_BUDGET, setup.bytes + " bytes");
+  assert.ok(setup.code.startsWith("(function(){") && setup.code.endsWith("})();"));
+  const required = [...setup.code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).sort();
+  assert.equal([...new Set(required)], ["Storage", "Wifi", "http"]);
+  assert.match(setup.code, /startAP\(/);
+  assert.not.match(setup.code, /net"|MQTT|deepSleep/, "none of normal mode's network or power code");
+  const main = await buildFirmware();
+  assert.ok(main.ok && main.bytes <= 16 * 1024, main.report.join("\n"));
+  assert.not.match(main.code, /createServer|startAP|Save and restart/, "no setup mode code in the main bundle");
+  assert.match(main.code, /load\([A-Za-z$_]+\)/, "the main bundle loads setup mode");
+  assert.match(main.code, /"bttn-setup\.js"/);
 });
 
 test("a bundle over the budget fails the build and leaves no dist file", async () => {

@@ -89,6 +89,9 @@ export interface FakeBindings extends Bindings {
   button(down: boolean): void;
   adcValues: Record<number, number>;
   rssiValue?: number;
+  /** Whether setup mode is on the board, and how often it was asked for. */
+  setupOnBoard: boolean;
+  setups: number;
 }
 
 export function fakeBindings(clock = fakeClock(), o: { wake?: WakeCause; storage?: Storage; held?: boolean } = {}): FakeBindings {
@@ -134,6 +137,12 @@ export function fakeBindings(clock = fakeClock(), o: { wake?: WakeCause; storage
     },
     watchdog() {},
     log: (m) => void b.logs.push(m),
+    setupOnBoard: true,
+    setups: 0,
+    setup() {
+      b.setups++;
+      return b.setupOnBoard;
+    },
   };
   return b;
 }

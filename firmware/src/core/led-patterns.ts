@@ -32,6 +32,8 @@ export const PATTERNS = {
   denied: { s: [0xff0000, 1000, 0, 1000], n: 0 },
   /** Battery low: two short orange blinks after a result. */
   lowbat: { s: [0xff4000, 100, 0, 200], n: 2 },
+  /** Setup mode, waiting for Wi-Fi settings on its page: two cyan blinks every two seconds. */
+  setup: { s: [0x00ffff, 200, 0, 200, 0x00ffff, 200, 0, 1400], n: 0 },
 } satisfies { [name: string]: Pattern };
 
 /** A pattern's name: a typo is a compile error, not a dark LED. */

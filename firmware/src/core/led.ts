@@ -11,7 +11,7 @@ export interface Led {
 }
 
 /** `seen` hears every colour change, with `first` set when a pattern starts (for the simulator). */
-export function createLed(b: Bindings, pins: number[], inverted: boolean, seen?: (name: string, rgb: number, first: boolean) => void): Led {
+export function createLed(b: Pick<Bindings, "after" | "cancel" | "pwm" | "log">, pins: number[], inverted: boolean, seen?: (name: string, rgb: number, first: boolean) => void): Led {
   let state: PatternName = "off";
   let cur: PatternName | "" = "";
   let after: PatternName | "" = "";

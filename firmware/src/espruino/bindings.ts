@@ -1,6 +1,9 @@
 // The bindings on a real board: Espruino's globals and its Storage, Wifi and net modules.
 import { Bindings } from "../bindings";
 
+/** Setup mode's bundle in Storage (flash.sh writes it next to .bootcde). */
+export const SETUP_FILE = "bttn-setup.js";
+
 export function espruinoBindings(): Bindings {
   // Its read, write and erase are the Storage binding as they are.
   const storage = require("Storage") as EspruinoStorage;
@@ -110,6 +113,12 @@ export function espruinoBindings(): Bindings {
     },
     log(msg) {
       console.log(msg);
+    },
+    setup() {
+      // load() empties the interpreter before it runs the file: setup mode gets all the memory.
+      if (storage.read(SETUP_FILE) === undefined) return false;
+      load(SETUP_FILE);
+      return true;
     },
   };
 }

@@ -17,7 +17,12 @@ declare function analogRead(pin: number): number;
 /** Seconds since 1970 on the system clock (kept across deep sleep by the ESP32's RTC). */
 declare function getTime(): number;
 
+/** Resets the interpreter once the current code returns, then runs this Storage file (none: .bootcde). */
+declare function load(file?: string): void;
+
 declare const E: {
+  /** A hardware reset: the board boots again from the start. */
+  reboot(): void;
   /** `auto`: kicked by the interpreter whenever it is idle, so only a hang in JS or native code bites. */
   enableWatchdog(seconds: number, auto: boolean): void;
 };
@@ -47,6 +52,28 @@ interface EspruinoWifi {
   on(event: "disconnected", f: () => void): void;
   /** `rssi` is there while connected. */
   getStatus(): { rssi?: number };
+}
+
+interface EspruinoWifiAP {
+  /** Starts an access point (the board is 192.168.4.1 on it); `done(err)` once it is up. */
+  startAP(ssid: string, o: { authMode: "open" }, done: (err: string | null) => void): void;
+}
+
+/** A request to the HTTP server: `data` for the body, `end` once all of it (Content-Length) is in. */
+interface EspruinoHttpRequest {
+  method: string;
+  url: string;
+  on(event: "data", f: (data: string) => void): void;
+  on(event: "end", f: () => void): void;
+}
+
+interface EspruinoHttpResponse {
+  writeHead(status: number, headers: { [name: string]: string }): void;
+  end(data: string): void;
+}
+
+interface EspruinoHttp {
+  createServer(f: (req: EspruinoHttpRequest, res: EspruinoHttpResponse) => void): { listen(port: number): void };
 }
 
 interface EspruinoSocket {

@@ -3,9 +3,11 @@
 // otherwise, Storage is a Map or a directory, and deep sleep just stops. Timers are real, and so
 // is TCP: the core talks to a real broker through node:net.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as http from "node:http";
 import * as net from "node:net";
 import { join } from "node:path";
-import type { Bindings, Storage, WakeCause } from "../bindings";
+import { SETUP_BODY_MAX } from "../bindings";
+import type { Bindings, SetupBindings, Storage, WakeCause, WifiSettings } from "../bindings";
 
 export interface SimOptions {
   storage?: Storage;
@@ -20,10 +22,17 @@ export interface SimOptions {
   adc?: Record<number, number>;
   log?: (msg: string) => void;
   onSleep?: (ms: number, pin: number) => void;
+  /** Setup mode asked for (bindings.setup()); without it the board has no setup mode. */
+  onSetup?: () => void;
+  /** The board asked for a restart (setup mode saved its settings). */
+  onRestart?: () => void;
+  /** Setup mode's page is served at this URL (loopback, a free port). */
+  onServe?: (url: string) => void;
 }
 
 export interface SimHardware {
-  bindings: Bindings;
+  /** Normal mode's bindings and setup mode's, on the same pretend hardware. */
+  bindings: Bindings & SetupBindings;
   /** Drives the button: down or up, now. */
   button(down: boolean): void;
   /** PWM duty by pin, as last written. */
@@ -32,6 +41,10 @@ export interface SimHardware {
   setWifi(up: boolean): void;
   /** The last deep sleep asked for. */
   slept?: { ms: number; pin: number };
+  /** Every Wi-Fi connect asked for, with its settings. */
+  wifiTried: Array<WifiSettings | undefined>;
+  /** The access point's name while setup mode runs one. */
+  ap?: string;
   /** Cancels every timer and closes every socket still open (a test's clean-up). */
   dispose(): void;
 }
@@ -60,6 +73,7 @@ export function dirStorage(dir: string): Storage {
 export function simHardware(o: SimOptions = {}): SimHardware {
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<net.Socket>();
+  const servers: http.Server[] = [];
   const watches: Array<(down: boolean, t: number) => void> = [];
   const drops: Array<() => void> = [];
   let wifiUp = o.wifi ?? true;
@@ -77,6 +91,7 @@ export function simHardware(o: SimOptions = {}): SimHardware {
 
   const hw: SimHardware = {
     pwm: {},
+    wifiTried: [],
     bindings: {
       now: () => Date.now(),
       after,
@@ -106,7 +121,8 @@ export function simHardware(o: SimOptions = {}): SimHardware {
         };
       },
       wifi: {
-        connect(_w, done) {
+        connect(w, done) {
+          hw.wifiTried.push(w);
           if (wifiUp) after(5, done);
         },
         off() {},
@@ -121,6 +137,49 @@ export function simHardware(o: SimOptions = {}): SimHardware {
       },
       watchdog() {},
       log: o.log ?? ((m) => console.log("[bttn] " + m)),
+      setup() {
+        if (!o.onSetup) return false;
+        o.onSetup();
+        return true;
+      },
+      ap(ssid) {
+        hw.ap = ssid;
+      },
+      serve(f) {
+        // The device's port 80 on the access point becomes a free port on loopback.
+        const server = http.createServer((req, res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          let done = false;
+          const reply = (status: number, html: string): void => {
+            if (done || disposed) return;
+            done = true;
+            res.writeHead(status, { "Content-Type": "text/html; charset=utf-8", Connection: "close" });
+            res.end(Buffer.from(html, "latin1")); // a byte string, as on the device
+          };
+          req.on("data", (d: Buffer) => {
+            size += d.length;
+            if (size > SETUP_BODY_MAX) reply(413, "too large");
+            else chunks.push(d);
+          });
+          req.on("end", () => {
+            if (!done && !disposed) f(req.method ?? "", req.url ?? "", Buffer.concat(chunks).toString("latin1"), reply);
+          });
+        });
+        servers.push(server);
+        server.listen(0, "127.0.0.1", () => {
+          const url = "http://127.0.0.1:" + (server.address() as net.AddressInfo).port + "/";
+          hw.bindings.log("setup page (the access point's http://192.168.4.1/): " + url);
+          o.onServe?.(url);
+        });
+      },
+      restart() {
+        o.onRestart?.();
+      },
+      normal() {
+        // On the board: load() runs normal mode's bundle again on an emptied interpreter.
+        o.onRestart?.();
+      },
     },
     button(down) {
       held = down;
@@ -137,6 +196,10 @@ export function simHardware(o: SimOptions = {}): SimHardware {
       timers.clear();
       for (const s of sockets) s.destroy();
       sockets.clear();
+      for (const s of servers.splice(0)) {
+        s.close();
+        s.closeAllConnections();
+      }
     },
   };
   return hw;

@@ -5,22 +5,28 @@
 //                                                        w Wi-Fi off/on, q quit
 //   npm run sim -- --config kitchen.json --press short   one press; prints the LED's outcome and
 //                                                        exits 0 on ok, 1 on fail (or no answer)
+//   npm run sim -- --config kitchen.json --setup         setup mode first: the page on loopback;
+//                                                        after a save, the bttn runs on the new file
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { DeviceFile } from "@bttn/shared";
 import type { Storage } from "../bindings";
+import { runSetup } from "../core/setup";
 import { readDeviceFile } from "../core/start";
-import { dirStorage, memoryStorage } from "./bindings";
+import { dirStorage, memoryStorage, simHardware } from "./bindings";
 import { PressKind, SimDevice, startSimDevice } from "./device";
 
-const USAGE = `usage: npm run sim -- --config FILE [--press short|long|double] [--timeout SECONDS] [--storage DIR]
+const USAGE = `usage: npm run sim -- --config FILE [--setup] [--press short|long|double] [--timeout SECONDS] [--storage DIR]
 
   --config FILE     the bttn's device file (bttn.json), as flash.sh takes it
   --press KIND      press once, print the LED's outcome, exit 0 on ok and 1 on fail
   --timeout S       how long --press waits for the relay's answer (default 30)
   --storage DIR     keep the simulated flash (queued presses, boot counter) in DIR
+  --setup           start in setup mode, as after holding the button 10 s at power-on: the
+                    setup page is served on 127.0.0.1 (its URL is printed); once it saves,
+                    the bttn restarts and runs on the saved file (kept in --storage DIR)
 `;
 
 interface Args {
@@ -28,6 +34,7 @@ interface Args {
   press?: PressKind;
   timeoutS: number;
   storage?: string;
+  setup?: boolean;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -40,6 +47,7 @@ function parseArgs(argv: string[]): Args | string {
     else if (k === "--press" && (v === "short" || v === "long" || v === "double")) a.press = argv[++i] as PressKind;
     else if (k === "--timeout" && v && Number(v) > 0) a.timeoutS = Number(argv[++i]);
     else if (k === "--storage" && v) a.storage = argv[++i];
+    else if (k === "--setup") a.setup = true;
     else return "unknown or incomplete option: " + k;
   }
   if (!a.config) return "--config is required";
@@ -182,6 +190,31 @@ function interactive(file: DeviceFile, storage: Storage): Promise<number> {
   });
 }
 
+/** Setup mode on the simulated board, with `text` as its bttn.json; resolves with the file it saved. */
+function setupMode(text: string, storage: Storage): Promise<DeviceFile> {
+  storage.write("bttn.json", text);
+  return new Promise((resolve, reject) => {
+    const hw = simHardware({
+      storage,
+      log: (m) => process.stderr.write("[bttn] " + m + "\n"),
+      onServe: (url) => process.stdout.write("setup page: " + url + "\n"),
+      // The restart: this process goes on as the restarted bttn, in normal mode on the new file.
+      onRestart: () => {
+        hw.dispose();
+        const out: { file?: DeviceFile } = {};
+        const err = readDeviceFile(storage.read("bttn.json"), out);
+        if (out.file) resolve(out.file);
+        else reject(new Error("bttn.json after setup: " + err));
+      },
+    });
+    runSetup(hw.bindings, {
+      onLed: (p, _rgb, first) => {
+        if (first) process.stdout.write("led: " + p + "\n");
+      },
+    });
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const a = parseArgs(argv);
   if (typeof a === "string") {
@@ -198,6 +231,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const storage = a.storage ? dirStorage(resolve(base, a.storage)) : memoryStorage();
+  if (a.setup) {
+    file = await setupMode(JSON.stringify(file), storage);
+    process.stdout.write("restarted in normal mode: relay " + file.relay.host + ":" + file.relay.port + "\n");
+  }
   return a.press ? scripted(file, a, storage) : interactive(file, storage);
 }
 
