@@ -304,7 +304,8 @@ test("every LED pattern of the README's table plays through the built bundle (no
   } finally {
     b3.off();
   }
-  for (const name of names) {
+  // `setup` is setup mode's, a bundle of its own: test/firmware-setup-bundle.test.ts sees it play.
+  for (const name of names.filter((n) => n !== "setup")) {
     const first = rgbText((PATTERNS as Record<string, { s: number[] }>)[name].s[0]);
     assert.ok(seen.has(first), name + " (" + first + ") was never shown; colours seen: " + [...seen].join(" "));
   }

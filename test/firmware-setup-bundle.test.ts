@@ -89,6 +89,9 @@ function boot(code: string, files: Record<string, string>): Board {
       const c = [21, 22, 23].map((p) => board.pwm[p] ?? 0).join(",");
       if (board.colours[board.colours.length - 1] !== c) board.colours.push(c);
     },
+    getTime: () => Date.now() / 1000,
+    // The button, released (pulled up); the 10 s hold at power-on is timed against it.
+    digitalRead: () => 1,
     E: { reboot: () => void (board.rebootedAt = Date.now()) },
     require(name: string) {
       const m = ({ Storage, Wifi, http } as Record<string, unknown>)[name];

@@ -1,24 +1,18 @@
 // Tiny field checkers for message validation. Each returns "" when the value is fine, or what is
-// wrong with it in words a person can act on. Written for Espruino: no Number.isInteger (docs/espruino.md).
+// wrong with it in words a person can act on. Written for Espruino (docs/espruino.md): small, no RegExp.
 
-export function isInteger(x: unknown): x is number {
-  return typeof x === "number" && x === x && Math.floor(x) === x && Math.abs(x) < 9007199254740992;
-}
-
-export function isFiniteNumber(x: unknown): x is number {
-  return typeof x === "number" && x === x && x !== Infinity && x !== -Infinity;
+/**
+ * "" when `x` is a number from `min` to `max` (and a whole one when `integer`), else what is wrong.
+ * The range test also turns away NaN and the infinities, so there is no separate finiteness check:
+ * every byte of this file ships in the device's bundle.
+ */
+export function numberIn(x: unknown, min: number, max: number, integer?: boolean): string {
+  if (typeof x !== "number" || x !== x || (integer && Math.floor(x) !== x)) return integer ? "must be an integer" : "must be a number";
+  return x < min || x > max ? "must be between " + min + " and " + max : "";
 }
 
 export function intIn(x: unknown, min: number, max: number): string {
-  if (!isInteger(x)) return "must be an integer";
-  if (x < min || x > max) return "must be between " + min + " and " + max;
-  return "";
-}
-
-export function numberIn(x: unknown, min: number, max: number): string {
-  if (!isFiniteNumber(x)) return "must be a number";
-  if (x < min || x > max) return "must be between " + min + " and " + max;
-  return "";
+  return numberIn(x, min, max, true);
 }
 
 export function oneOf(x: unknown, allowed: readonly string[]): string {
@@ -30,14 +24,18 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !(x instanceof Array);
 }
 
-/** Names of keys in `obj` that are not in `known` (unknown fields are rejected, not ignored). */
-export function unknownKeys(obj: Record<string, unknown>, known: readonly string[]): string[] {
-  const out: string[] = [];
+/**
+ * The first key of `obj` that `known` (names separated by spaces) does not list, prefixed with
+ * `path`, as "path.key: unknown field"; "" when there is none. Unknown fields are rejected, not
+ * ignored. The names are one string, not an array, because on the device a string costs one or two
+ * JsVars where an array of strings costs a few per name, and these lists live as long as the program.
+ */
+export function unknownKey(obj: Record<string, unknown>, known: string, path: string): string {
   const keys = Object.keys(obj);
   for (let i = 0; i < keys.length; i++) {
-    if (known.indexOf(keys[i]) < 0) out.push(keys[i]);
+    if ((" " + known + " ").indexOf(" " + keys[i] + " ") < 0) return path + keys[i] + ": unknown field";
   }
-  return out;
+  return "";
 }
 
 /**

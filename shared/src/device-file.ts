@@ -2,7 +2,7 @@
 // the firmware at boot and by the simulator, printed ready-made by `bttn-relay bttn add <id>`.
 // One build of the firmware serves every device because everything device-specific lives here.
 import { checkBttnId, ID_CHARS, ID_RULE } from "./topics";
-import { intIn, isPlainObject, numberIn, oneOf, onlyChars, unknownKeys } from "./check";
+import { intIn, isPlainObject, numberIn, oneOf, onlyChars, unknownKey } from "./check";
 
 export interface DeviceFile {
   id: string;
@@ -27,7 +27,12 @@ export const DEVICE_FILE_NAME = "bttn.json";
 
 /** Host names and IPv4/IPv6 addresses: letters, digits, ".", ":", "-", "_". */
 const HOST_CHARS = "AZaz09..::--__";
-const NOT_OBJECT = ": must be an object";
+
+/** "" when `o[k]` is an object with no keys but `known` (space-separated), else what is wrong. */
+function checkSection(o: Record<string, unknown>, k: string, known: string): string {
+  const v = o[k];
+  return isPlainObject(v) ? unknownKey(v, known, k + ".") : k + ": must be an object";
+}
 
 function checkString(o: Record<string, unknown>, k: string, path: string, required: boolean, max: number): string {
   const v = o[k];
@@ -46,23 +51,21 @@ function checkPin(o: Record<string, unknown>, k: string, path: string): string {
 /** Why `x` is not a valid device file ("path: problem"), or "" when it is. */
 export function checkDeviceFile(x: unknown): string {
   if (!isPlainObject(x)) return "must be a JSON object";
-  const extra = unknownKeys(x, ["id", "secret", "relay", "prefix", "wifi", "pins", "led", "power", "heartbeatS", "battery"]);
-  if (extra.length) return extra[0] + ": unknown field";
-  let e = checkBttnId(x.id);
-  if (e) return "id: " + e;
+  let e = unknownKey(x, "id secret relay prefix wifi pins led power heartbeatS battery", "");
+  if (e) return e;
+  if ((e = checkBttnId(x.id))) return "id: " + e;
   if ((e = checkString(x, "secret", "", true, 128))) return e;
-  if (!isPlainObject(x.relay)) return "relay" + NOT_OBJECT;
-  if ((e = checkString(x.relay, "host", "relay.", true, 253))) return e;
-  if (!onlyChars(x.relay.host as string, HOST_CHARS)) return "relay.host: must be a host name or IP address";
-  if ((e = intIn(x.relay.port, 1, 65535))) return "relay.port: " + e;
+  if ((e = checkSection(x, "relay", "host port"))) return e;
+  const relay = x.relay as Record<string, unknown>;
+  if ((e = checkString(relay, "host", "relay.", true, 253))) return e;
+  if (!onlyChars(relay.host as string, HOST_CHARS)) return "relay.host: must be a host name or IP address";
+  if ((e = intIn(relay.port, 1, 65535))) return "relay.port: " + e;
   if (x.prefix !== undefined && (typeof x.prefix !== "string" || !onlyChars(x.prefix, ID_CHARS))) {
     return "prefix: " + ID_RULE;
   }
   if (x.wifi !== undefined) {
-    const w = x.wifi;
-    if (!isPlainObject(w)) return "wifi" + NOT_OBJECT;
-    const wx = unknownKeys(w, ["ssid", "password", "ip", "gateway", "netmask", "dns"]);
-    if (wx.length) return "wifi." + wx[0] + ": unknown field";
+    if ((e = checkSection(x, "wifi", "ssid password ip gateway netmask dns"))) return e;
+    const w = x.wifi as Record<string, unknown>;
     if ((e = checkString(w, "ssid", "wifi.", true, 32))) return e;
     if ((e = checkString(w, "password", "wifi.", false, 64))) return e;
     const ipKeys = ["ip", "gateway", "netmask", "dns"];
@@ -76,20 +79,18 @@ export function checkDeviceFile(x: unknown): string {
     }
   }
   if (x.pins !== undefined) {
-    if (!isPlainObject(x.pins)) return "pins" + NOT_OBJECT;
+    if ((e = checkSection(x, "pins", "button red green blue"))) return e;
     const names = ["button", "red", "green", "blue"];
-    const px = unknownKeys(x.pins, names);
-    if (px.length) return "pins." + px[0] + ": unknown field";
     for (let i = 0; i < names.length; i++) {
-      if ((e = checkPin(x.pins, names[i], "pins."))) return e;
+      if ((e = checkPin(x.pins as Record<string, unknown>, names[i], "pins."))) return e;
     }
   }
   if (x.led !== undefined && (e = oneOf(x.led, ["common-cathode", "common-anode"]))) return "led: " + e;
   if (x.power !== undefined && (e = oneOf(x.power, ["awake", "sleep"]))) return "power: " + e;
   if (x.heartbeatS !== undefined && (e = intIn(x.heartbeatS, 0, 604800))) return "heartbeatS: " + e;
   if (x.battery !== undefined) {
-    const b = x.battery;
-    if (!isPlainObject(b)) return "battery" + NOT_OBJECT;
+    if ((e = checkSection(x, "battery", "pin divider"))) return e;
+    const b = x.battery as Record<string, unknown>;
     if ((e = intIn(b.pin, 32, 39))) return "battery.pin: " + e + " (ADC1 pins only)";
     if ((e = numberIn(b.divider, 1, 100))) return "battery.divider: " + e;
   }

@@ -4,4 +4,4 @@ export * from "./topics";
 export * from "./reasons";
 export * from "./messages";
 export * from "./device-file";
-export { asciiJson, isInteger, isFiniteNumber } from "./check";
+export { asciiJson } from "./check";

@@ -2,7 +2,7 @@
 // Decoders never throw: they return { ok: false, error } with the path of the bad field.
 import type { Reason } from "./reasons";
 import { MAX_PAYLOAD } from "./topics";
-import { asciiJson, intIn, isPlainObject, numberIn, oneOf, onlyChars, unknownKeys } from "./check";
+import { asciiJson, intIn, isPlainObject, numberIn, oneOf, onlyChars, unknownKey } from "./check";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -85,7 +85,7 @@ function fail<T>(error: string): Decoded<T> {
 }
 
 /** Parses a payload into an object with the right `v`, or says why not. */
-function parseObject(payload: string, known: readonly string[]): Decoded<Record<string, unknown>> {
+function parseObject(payload: string, known: string): Decoded<Record<string, unknown>> {
   if (payload.length > MAX_PAYLOAD) return fail("payload: larger than " + MAX_PAYLOAD + " bytes");
   let obj: unknown;
   try {
@@ -97,8 +97,8 @@ function parseObject(payload: string, known: readonly string[]): Decoded<Record<
   if (obj.v !== PROTOCOL_VERSION) {
     return fail("v: unsupported protocol version " + JSON.stringify(obj.v === undefined ? null : obj.v) + " (this side speaks 1)");
   }
-  const extra = unknownKeys(obj, known);
-  if (extra.length > 0) return fail(extra[0] + ": unknown field");
+  const extra = unknownKey(obj, known, "");
+  if (extra) return fail(extra);
   return { ok: true, value: obj };
 }
 
@@ -123,7 +123,7 @@ function checkHealth(o: Record<string, unknown>): string {
   return "";
 }
 
-const EVENT_KEYS = ["v", "boot", "seq", "type", "age", "bat", "rssi"];
+const EVENT_KEYS = "v boot seq type age bat rssi";
 
 export function decodeEvent(payload: string): Decoded<DeviceEvent> {
   const p = parseObject(payload, EVENT_KEYS);
@@ -140,7 +140,7 @@ export function decodeEvent(payload: string): Decoded<DeviceEvent> {
   return { ok: true, value: o as unknown as DeviceEvent };
 }
 
-const RESULT_KEYS = ["v", "boot", "seq", "state", "code", "wait", "reason"];
+const RESULT_KEYS = "v boot seq state code wait reason";
 
 export function decodeResult(payload: string): Decoded<Result> {
   const p = parseObject(payload, RESULT_KEYS);
@@ -172,7 +172,7 @@ export function decodeResult(payload: string): Decoded<Result> {
   return { ok: true, value: o as unknown as Result };
 }
 
-const STATUS_KEYS = ["v", "online", "fw", "bat", "rssi"];
+const STATUS_KEYS = "v online fw bat rssi";
 
 export function decodeStatus(payload: string): Decoded<Status> {
   const p = parseObject(payload, STATUS_KEYS);
@@ -187,7 +187,7 @@ export function decodeStatus(payload: string): Decoded<Status> {
   return { ok: true, value: o as unknown as Status };
 }
 
-const CONFIG_KEYS = ["v", "longMs", "double", "doubleMs", "sleep", "heartbeatS"];
+const CONFIG_KEYS = "v longMs double doubleMs sleep heartbeatS";
 
 export function decodeDeviceConfig(payload: string): Decoded<DeviceConfig> {
   const p = parseObject(payload, CONFIG_KEYS);
@@ -237,7 +237,7 @@ export function encodeStatus(s: Status): string {
 
 export function encodeDeviceConfig(c: DeviceConfig): string {
   const o: Record<string, unknown> = { v: 1 };
-  const keys = CONFIG_KEYS;
+  const keys = CONFIG_KEYS.split(" ");
   for (let i = 1; i < keys.length; i++) {
     const k = keys[i];
     const val = (c as unknown as Record<string, unknown>)[k];

@@ -18,7 +18,7 @@ declare function analogRead(pin: number): number;
 declare function getTime(): number;
 
 /** Resets the interpreter once the current code returns, then runs this Storage file (none: .bootcde). */
-declare function load(file?: string): void;
+declare function load(name?: string): void;
 
 declare const E: {
   /** A hardware reset: the board boots again from the start. */
