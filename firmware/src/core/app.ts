@@ -23,29 +23,35 @@ import { loadQueue } from "./queue";
 import { startSleeper } from "./sleep";
 import { applySettings, loadRelayConfig, pinsOf, RELAY_CONFIG_FILE, Settings } from "./settings";
 
-/** Timings, all overridable (the tests shorten them); milliseconds unless named otherwise. */
-export const TIMING = {
-  /** Seconds between PINGREQs; a link silent for two of them is dead. */
-  keepaliveS: 30,
-  wifiMs: 20000,
-  connackMs: 10000,
-  /** First retry delay of the link; doubles up to backoffMaxMs. */
-  backoffMs: 1000,
-  backoffMaxMs: 60000,
-  /** Retry delay after the broker refused our credentials. */
-  deniedMs: 60000,
-  /** How long to wait for the relay's first answer to a press. */
-  resultMs: 10000,
-  /** Added to the wait a `pending` result announces. */
-  marginMs: 3000,
-  queueMax: 20,
-  /** Sleep mode: how long a wake keeps trying to reach the relay before sleeping with presses queued. */
-  giveUpMs: 30000,
-  /** Sleep mode: quiet time before sleeping. */
-  settleMs: 1500,
-};
+/**
+ * Timings, all overridable (the tests shorten them); milliseconds unless named otherwise. A function,
+ * not a constant, so the defaults are garbage once merged: on the device a table that lives as long
+ * as the program costs a JsVar per entry.
+ */
+function timing() {
+  return {
+    /** Seconds between PINGREQs; a link silent for two of them is dead. */
+    keepaliveS: 30,
+    wifiMs: 20000,
+    connackMs: 10000,
+    /** First retry delay of the link; doubles up to backoffMaxMs. */
+    backoffMs: 1000,
+    backoffMaxMs: 60000,
+    /** Retry delay after the broker refused our credentials. */
+    deniedMs: 60000,
+    /** How long to wait for the relay's first answer to a press. */
+    resultMs: 10000,
+    /** Added to the wait a `pending` result announces. */
+    marginMs: 3000,
+    queueMax: 20,
+    /** Sleep mode: how long a wake keeps trying to reach the relay before sleeping with presses queued. */
+    giveUpMs: 30000,
+    /** Sleep mode: quiet time before sleeping. */
+    settleMs: 1500,
+  };
+}
 
-export type Timing = typeof TIMING;
+export type Timing = ReturnType<typeof timing>;
 
 export interface AppOptions extends Partial<Timing> {
   fw: string;
@@ -65,7 +71,7 @@ export interface App {
 const LOW_BAT_V = 3.3;
 
 export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
-  const t: Timing = Object.assign({}, TIMING, o);
+  const t: Timing = Object.assign(timing(), o);
   const prefix = file.prefix || DEFAULT_PREFIX;
   const topic = (k: "event" | "result" | "status" | "config"): string => topicFor(prefix, file.id, k);
   const pins = pinsOf(file);
