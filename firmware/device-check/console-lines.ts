@@ -28,8 +28,9 @@ export function parseLine(raw: string): ConsoleLine | undefined {
   if (!line.trim()) return undefined;
   let m = /^@pwm (\d+) (\d+) (\d+)$/.exec(line);
   if (m) return { kind: "pwm", ms: Number(m[1]), pin: Number(m[2]), duty: Number(m[3]) };
-  m = /^@r(\d+) ([\s\S]*)$/.exec(line);
-  if (m) return { kind: "answer", id: Number(m[1]), text: m[2] };
+  // An empty answer loses its space to the trimming above.
+  m = /^@r(\d+)(?: ([\s\S]*))?$/.exec(line);
+  if (m) return { kind: "answer", id: Number(m[1]), text: m[2] ?? "" };
   if (line.startsWith("@")) return { kind: "preamble", text: line.slice(1) };
   if (/^Uncaught\b/.test(line.trim())) return { kind: "error", text: line.trim() };
   return { kind: "log", text: line };
