@@ -60,8 +60,10 @@ async function main(): Promise<number> {
       } catch (e) {
         failed++;
         console.log("FAIL " + s.name + ": " + (e as Error).message);
-        for (const l of it.tail(15)) console.log("    | " + l);
-        if (SCENARIOS.indexOf(s) < 2) skipRest = "the bttn did not get online";
+        // The console's last lines but the LED's (those are in the verdict already).
+        for (const l of it.tail(200).filter((x) => !/@pwm /.test(x)).slice(-12)) console.log("    | " + l);
+        // Without a boot nothing else can run; a bttn the relay does not see online still presses.
+        if (SCENARIOS.indexOf(s) === 0) skipRest = "the bttn did not boot";
       }
     }
   } finally {
