@@ -16,12 +16,14 @@ const CHUNK = 576;
 
 /** Writes one Storage file in chunks, each confirmed before the next is sent. */
 export async function writeFile(it: Interpreter, name: string, bytes: Buffer): Promise<void> {
-  for (let off = 0; off < bytes.length || off === 0; off += CHUNK) {
+  // Storage cannot hold an empty file; nothing of ours is one.
+  if (!bytes.length) throw new Error("refusing to write an empty " + name);
+  for (let off = 0; off < bytes.length; off += CHUNK) {
     const b64 = bytes.subarray(off, off + CHUNK).toString("base64");
+    // The first write gives the whole size; the later ones fill it in at their offset.
     const args = JSON.stringify(name) + ',atob("' + b64 + '"),' + off + (off === 0 ? "," + bytes.length : "");
     const ok = await it.ask('require("Storage").write(' + args + ")", 10000);
     if (ok !== "true") throw new Error("Storage.write of " + name + " at " + off + " said " + ok);
-    if (bytes.length === 0) break;
   }
 }
 
