@@ -67,6 +67,11 @@ export async function startInterpreter(bin: string): Promise<Interpreter> {
   const listeners: Array<(l: ConsoleLine) => void> = [];
   let exited = false;
   child.on("exit", () => (exited = true));
+  // It must not outlive the check, however the check ends (Ctrl-C included).
+  const orphan = () => {
+    if (!exited) child.kill("SIGKILL");
+  };
+  process.on("exit", orphan);
   child.on("error", (e) => keep("spawn error: " + e.message));
   const own = lineSplitter((raw) => keep("[stdout] " + raw.replace(/\r/g, "")));
   child.stdout!.setEncoding("latin1");
@@ -135,6 +140,7 @@ export async function startInterpreter(bin: string): Promise<Interpreter> {
       sock.destroy();
       if (!exited && child.pid) process.kill(child.pid, "SIGKILL");
       for (let i = 0; i < 20 && !exited; i++) await sleep(50);
+      process.off("exit", orphan);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -74,6 +74,9 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+// Ctrl-C: exit through process.exit, so that the interpreter is killed on the way out.
+process.on("SIGINT", () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (e) => {

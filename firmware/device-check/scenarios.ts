@@ -20,6 +20,9 @@ export interface Scenario {
   run(c: Context): Promise<string>;
 }
 
+/** What the firmware should use at most once connected, with its code loaded from Storage. */
+export const JSVARS_GOAL = 1500;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function check(cond: unknown, msg: string): void {
@@ -75,7 +78,7 @@ export const SCENARIOS: Scenario[] = [
         await sleep(100);
       }
       await sleep(1000);
-      c.say("JsVars in use after connecting: " + (await c.dev.jsVars()));
+      c.say("JsVars in use after connecting: " + (await c.dev.jsVars()) + " (the goal: at most " + JSVARS_GOAL + ")");
       return "online, status accepted; LED: " + c.dev.shown().map((s) => s.name).join(",");
     },
   },
