@@ -11,6 +11,8 @@ export interface Context {
   bundle: Buffer;
   /** Extra lines for the output (JsVars). */
   say(line: string): void;
+  /** JsVars in use with the preamble alone (what a real board does not spend). */
+  bare?: number;
   /** The boot id the firmware logged at its last start. */
   boot?: string;
 }
@@ -48,6 +50,11 @@ async function hooks(c: Context, before: number, n: number, ms: number): Promise
   }
 }
 
+/** The count, and the firmware's own share of it (without the preamble's). */
+function jsVarsLine(c: Context, n: number): string {
+  return n + (c.bare !== undefined ? ", the firmware's own " + (n - c.bare) : "");
+}
+
 const thisBoot = (c: Context) => c.world.events().filter((e) => e.boot === c.boot);
 
 export const SCENARIOS: Scenario[] = [
@@ -58,8 +65,8 @@ export const SCENARIOS: Scenario[] = [
       // The preamble alone, loaded: what the firmware's own JsVars are counted above.
       c.dev.it.run("load()");
       await sleep(500);
-      const bare = await c.dev.jsVars();
-      c.say("JsVars in use with the preamble (" + PREAMBLE_FILE + ") alone: " + bare);
+      c.bare = await c.dev.jsVars();
+      c.say("JsVars in use with the preamble (" + PREAMBLE_FILE + ") alone: " + c.bare);
       const since = c.dev.logs.length;
       c.dev.newBoot();
       await flash(c.dev.it, c.world.device, c.bundle);
@@ -78,7 +85,7 @@ export const SCENARIOS: Scenario[] = [
         await sleep(100);
       }
       await sleep(1000);
-      c.say("JsVars in use after connecting: " + (await c.dev.jsVars()) + " (the goal: at most " + JSVARS_GOAL + ")");
+      c.say("JsVars in use after connecting: " + jsVarsLine(c, await c.dev.jsVars()) + " (the goal: at most " + JSVARS_GOAL + ")");
       return "online, status accepted; LED: " + c.dev.shown().map((s) => s.name).join(",");
     },
   },
@@ -95,7 +102,7 @@ export const SCENARIOS: Scenario[] = [
       check(c.world.sink.received.length === before + 20, "webhook calls: " + (c.world.sink.received.length - before) + ", expected 20");
       const seqs = thisBoot(c).map((e) => e.seq);
       check(JSON.stringify(seqs) === JSON.stringify([...Array(20).keys()]), "the relay's events have seq " + seqs.join(",") + ", expected 0..19 once each");
-      c.say("JsVars in use after the presses: " + (await c.dev.jsVars()));
+      c.say("JsVars in use after the presses: " + jsVarsLine(c, await c.dev.jsVars()));
       return "seq 0..19, 20 webhook calls, 20 times ok";
     },
   },
