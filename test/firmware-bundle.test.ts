@@ -11,7 +11,7 @@ import * as vm from "node:vm";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildFirmware } from "../firmware/scripts/build";
-import { PATTERNS } from "../firmware/src/core/led-patterns";
+import { pattern, PATTERNS } from "../firmware/src/core/led-patterns";
 import { relayOnPort, RelayOnPort } from "../firmware/test/net-helpers";
 import { startSink, WebhookSink } from "./support/webhook-sink";
 
@@ -267,11 +267,11 @@ test("every LED pattern of the README's table plays through the built bundle (no
     b1.button(true);
     await sleep(100);
     b1.button(false);
-    await until(() => b1.colours.includes(rgbText(PATTERNS.ok.s[0])), 5000, "ok", b1);
-    await until(() => b1.colours.includes(rgbText(PATTERNS.lowbat.s[0])), 3000, "lowbat after the result", b1);
+    await until(() => b1.colours.includes(rgbText(pattern("ok")!.s[0])), 5000, "ok", b1);
+    await until(() => b1.colours.includes(rgbText(pattern("lowbat")!.s[0])), 3000, "lowbat after the result", b1);
     await sleep(2500);
     b1.button(true);
-    await until(() => b1.colours.includes(rgbText(PATTERNS.armed.s[0])), 3000, "armed", b1);
+    await until(() => b1.colours.includes(rgbText(pattern("armed")!.s[0])), 3000, "armed", b1);
     b1.button(false);
     await until(() => b1.console.some((l) => /press 1: fail http/.test(l)), 5000, "the long press failing", b1);
     await sleep(100);
@@ -290,7 +290,7 @@ test("every LED pattern of the README's table plays through the built bundle (no
     b2.button(true);
     await sleep(100);
     b2.button(false);
-    await until(() => b2.colours.includes(rgbText(PATTERNS.queued.s[0])), 3000, "queued", b2);
+    await until(() => b2.colours.includes(rgbText(pattern("queued")!.s[0])), 3000, "queued", b2);
     played(b2);
   } finally {
     b2.off();
@@ -306,7 +306,7 @@ test("every LED pattern of the README's table plays through the built bundle (no
   }
   // `setup` is setup mode's, a bundle of its own: test/firmware-setup-bundle.test.ts sees it play.
   for (const name of names.filter((n) => n !== "setup")) {
-    const first = rgbText((PATTERNS as Record<string, { s: number[] }>)[name].s[0]);
+    const first = rgbText(pattern(name)!.s[0]);
     assert.ok(seen.has(first), name + " (" + first + ") was never shown; colours seen: " + [...seen].join(" "));
   }
   const all = b1.console.concat(b2.console, b3.console).join("\n");

@@ -2,7 +2,7 @@
 // (core/led-patterns.ts), so that a scenario can wait for "ok" the way a person watches for green.
 // The LED player writes all three channels of a colour in turn, red first and blue last
 // (core/led.ts `out`), so a colour is complete when its blue channel is written.
-import { Pattern, PatternName, PATTERNS } from "../src/core/led-patterns";
+import { pattern, PatternName, PATTERNS } from "../src/core/led-patterns";
 
 export interface LedPins {
   red: number;
@@ -37,11 +37,10 @@ export function colourFolder(pins: LedPins = DEFAULT_PINS): (ms: number, pin: nu
 }
 
 const NAMES = Object.keys(PATTERNS) as PatternName[];
-const table = PATTERNS as { [name: string]: Pattern };
 
 /** Each step's colour and length, per pattern. */
 function steps(name: PatternName): Array<{ rgb: number; ms: number }> {
-  const s = table[name].s;
+  const s = pattern(name)!.s;
   const out: Array<{ rgb: number; ms: number }> = [];
   for (let i = 0; i < s.length; i += 2) out.push({ rgb: s[i], ms: s[i + 1] });
   return out;
@@ -98,7 +97,7 @@ export function patternsShown(colours: Colour[]): Shown[] {
     }
     const name = patternOf(c.rgb, held);
     if (!name) continue;
-    const p = table[name];
+    const p = pattern(name)!;
     const first = c.rgb === p.s[0];
     if (name !== current || (p.n && first && rounds >= p.n)) {
       out.push({ ms: c.ms, name });

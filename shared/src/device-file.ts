@@ -68,7 +68,7 @@ export function checkDeviceFile(x: unknown): string {
     const w = x.wifi as Record<string, unknown>;
     if ((e = checkString(w, "ssid", "wifi.", true, 32))) return e;
     if ((e = checkString(w, "password", "wifi.", false, 64))) return e;
-    const ipKeys = ["ip", "gateway", "netmask", "dns"];
+    const ipKeys = "ip gateway netmask dns".split(" ");
     for (let i = 0; i < ipKeys.length; i++) {
       const v = w[ipKeys[i]];
       if (v !== undefined && (typeof v !== "string" || v.split(".").length !== 4 || !onlyChars(v, "09.."))) return "wifi." + ipKeys[i] + ": must be an IPv4 address";
@@ -79,10 +79,11 @@ export function checkDeviceFile(x: unknown): string {
     }
   }
   if (x.pins !== undefined) {
-    if ((e = checkSection(x, "pins", "button red green blue"))) return e;
-    const names = ["button", "red", "green", "blue"];
-    for (let i = 0; i < names.length; i++) {
-      if ((e = checkPin(x.pins as Record<string, unknown>, names[i], "pins."))) return e;
+    const names = "button red green blue";
+    if ((e = checkSection(x, "pins", names))) return e;
+    const pins = names.split(" ");
+    for (let i = 0; i < pins.length; i++) {
+      if ((e = checkPin(x.pins as Record<string, unknown>, pins[i], "pins."))) return e;
     }
   }
   if (x.led !== undefined && (e = oneOf(x.led, ["common-cathode", "common-anode"]))) return "led: " + e;

@@ -16,7 +16,7 @@ import { Bindings } from "../bindings";
 import { newBootId } from "./boot-id";
 import { createButton } from "./button";
 import { createLed } from "./led";
-import { PATTERNS } from "./led-patterns";
+import { repeats } from "./led-patterns";
 import { createLink, LinkState } from "./link";
 import { createPresses } from "./presses";
 import { loadQueue } from "./queue";
@@ -228,7 +228,7 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
     idle() {
       const now = b.now();
       const news = led.now();
-      if (!s.sleep || !button.idle() || presses.waiting() || (news && PATTERNS[news].n)) return false;
+      if (!s.sleep || !button.idle() || presses.waiting() || (news && repeats(news))) return false;
       if (link.state() === "up") return !queue.items.length && !link.mqtt.unacked() && !heartbeatDue && now - busyAt >= t.settleMs;
       return now - wokeAt >= t.giveUpMs;
     },

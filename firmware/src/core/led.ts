@@ -1,7 +1,7 @@
 // Plays the patterns of led-patterns.ts on one RGB LED. The player knows nothing about what a
 // pattern means: a looping pattern becomes the state, a counted one interrupts it once.
 import { Bindings } from "../bindings";
-import { Pattern, PatternName, PATTERNS } from "./led-patterns";
+import { PatternName, patternWords } from "./led-patterns";
 
 export interface Led {
   /** Shows a pattern; for a counted one, `then` is played after it (before the state returns). */
@@ -14,6 +14,8 @@ export interface Led {
 export function createLed(b: Pick<Bindings, "after" | "cancel" | "pwm" | "log">, pins: number[], inverted: boolean, seen?: (name: string, rgb: number, first: boolean) => void): Led {
   let state: PatternName = "off";
   let cur: PatternName | "" = "";
+  /** The words of `cur`'s line: repeats, then colour (hex) and ms in turn. */
+  let p: string[] = ["0"];
   let after: PatternName | "" = "";
   let step = 0;
   let round = 0;
@@ -28,55 +30,55 @@ export function createLed(b: Pick<Bindings, "after" | "cancel" | "pwm" | "log">,
         b.pwm(pins[i], inverted ? 1 - v : v);
       }
     }
-    if (seen) seen(cur, rgb, !step && !round);
+    if (seen) seen(cur, rgb, step < 2 && !round);
   }
 
   /** The table by any name: a name from outside the table (a bug, or a build that renamed a key) is said on the console. */
-  function find(name: string): Pattern | undefined {
-    const p = (PATTERNS as { [name: string]: Pattern })[name];
-    if (!p) b.log("led: no pattern " + name);
-    return p;
+  function find(name: string): string[] | undefined {
+    const found = patternWords(name);
+    if (!found) b.log("led: no pattern " + name);
+    return found;
   }
 
   function tick(): void {
-    const p = find(cur);
-    if (!p) return;
-    if (step >= p.s.length) {
-      step = 0;
-      if (++round >= p.n && p.n) {
+    if (step >= p.length) {
+      step = 1;
+      if (++round >= +p[0] && +p[0]) {
         const next = after || state;
         after = "";
-        play(next);
+        play(next, find(next));
         return;
       }
     }
-    const ms = p.s[step + 1];
-    out(p.s[step]);
+    const ms = +p[step + 1];
+    out(parseInt(p[step], 16));
     step += 2;
     if (ms) timer = b.after(ms, tick);
   }
 
-  function play(name: PatternName): void {
+  function play(name: PatternName, words: string[] | undefined): void {
+    if (!words) return;
     b.cancel(timer);
     timer = 0;
     cur = name;
-    step = 0;
+    p = words;
+    step = 1;
     round = 0;
     tick();
   }
 
   return {
     show(name, then) {
-      const p = find(name);
-      if (!p) return;
-      if (p.n) {
+      const words = find(name);
+      if (!words) return;
+      if (+words[0]) {
         after = then || "";
-        play(name);
+        play(name, words);
         return;
       }
       state = name;
       // A state never cuts news short, and showing the state already playing must not restart it.
-      if (cur !== name && (!cur || !PATTERNS[cur].n)) play(name);
+      if (cur !== name && (!cur || !+p[0])) play(name, words);
     },
     now() {
       return cur;
