@@ -141,7 +141,8 @@ export class EmbeddedBus implements Bus {
       socket.on("close", () => this.sockets.delete(socket));
       aedes.handle(socket);
       guardPackets(socket, limits, (why) => {
-        log.repeated("mqtt-guard|" + socket.remoteAddress, "connections dropped from " + socket.remoteAddress + " for oversized or out-of-order packets", "warn", "mqtt connection dropped", { from: socket.remoteAddress, why });
+        // Summarised per address and kind of breach (the reason without its numbers).
+        log.repeated("mqtt-guard|" + socket.remoteAddress + "|" + why.replace(/\d+/g, "#"), "connections dropped from " + socket.remoteAddress + " for oversized or out-of-order packets", "warn", "mqtt connection dropped", { from: socket.remoteAddress, why });
         socket.destroy();
       });
     };
