@@ -184,5 +184,13 @@ t("more connections waiting to log in than allowed: the extra one is closed at o
   await d.close();
 });
 
+t("a protocol error is logged at info, not debug", async ({ rig }) => {
+  const c = await raw(rig);
+  // A CONNECT whose protocol name is not MQTT: the parser refuses it.
+  c.socket.write(Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x58, 0x58, 0x58, 0x58, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00]));
+  assert.ok((await c.closedAfter(2000)) < 2000);
+  await waitFor(() => rig.logs.find((l) => / info  mqtt client error .*error=/.test(l)), 2000, "an info line");
+});
+
 mem.run();
 t.run();
