@@ -52,7 +52,7 @@ async function rawClient(port: number, id: string, secret: string): Promise<RawC
     socket.once("error", rej);
     socket.once("connect", () => res());
   });
-  socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: id + "-raw", keepalive: 60, username: id, password: Buffer.from(secret) }));
+  socket.write(mqttPacket.generate({ cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, clientId: id + ".raw", keepalive: 60, username: id, password: Buffer.from(secret) }));
   await waitFor((a) => a.packet.cmd === "connack");
   socket.write(mqttPacket.generate({ cmd: "subscribe", messageId: 1, subscriptions: [{ topic: `bttn/${id}/result`, qos: 1 }] }));
   await waitFor((a) => a.packet.cmd === "suback");

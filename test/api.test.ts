@@ -113,7 +113,8 @@ t("401 without a key, with a malformed, unknown or wrong one; logged without the
   expectError(await api.call("GET", "/bttns", { headers: { authorization: "Basic dXNlcjpwdw==" } }), 401);
   expectError(await api.call("POST", "/hooks", { json: { url: "http://127.0.0.1/x" } }), 401, undefined);
   const refusals = rig.logs.filter((l) => l.includes("invalid credentials refused"));
-  assert.ok(refusals.length >= 4, "each refusal is logged");
+  // One line per address and cause (the two malformed ones share theirs; repeats are summarised).
+  assert.ok(refusals.length >= 3, "each cause of refusal is logged");
   assert.ok(refusals.some((l) => l.includes("why=malformed")) && refusals.some((l) => l.includes("why=unknown")) && refusals.some((l) => l.includes("why=wrong-secret")));
   for (const l of rig.logs) for (const k of offered) assert.not.ok(l.includes(k.slice(-20)), "the offered key is not logged: " + l);
 });

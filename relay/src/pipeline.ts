@@ -90,7 +90,8 @@ export class Pipeline {
 
   private reject(topic: string, why: string): void {
     this.stats.rejected++;
-    this.o.log.warn("message rejected", { topic, why });
+    // Summarised per topic and reason: a device (or a client of an external broker) can repeat it fast.
+    this.o.log.repeated("rejected|" + topic.slice(0, 100) + "|" + why.slice(0, 100), "messages rejected on " + topic.slice(0, 100) + " for the same reason", "warn", "message rejected", { topic, why });
   }
 
   private onStatus(id: string, topic: string, text: string): void {

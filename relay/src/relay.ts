@@ -34,6 +34,8 @@ import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
 import { readTlsFiles, TlsFiles } from "./tls-files";
+import type { MqttLimits } from "./bus/mqtt-limits";
+import type { LoginThrottleOptions } from "./bus/login-throttle";
 
 export interface RelayOptions {
   dataDir: string;
@@ -60,6 +62,10 @@ export interface RelayOptions {
   publicUrl?: string;
   /** How webhook host names resolve (default: the system resolver); tests bring their own DNS. */
   lookup?: TransportOptions["lookup"];
+  /** The embedded broker's bounds on connections and packets (defaults in bus/mqtt-limits.ts); tests set small ones. */
+  mqttLimits?: Partial<MqttLimits>;
+  /** The embedded broker's lockout after failed logins (defaults in bus/login-throttle.ts). */
+  loginThrottle?: Partial<LoginThrottleOptions>;
 }
 
 export interface Relay {
@@ -126,7 +132,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   const bus: Bus = opts.broker
     ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log })
-    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log });
+    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
 
   // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
   // never replayed to another origin by the redirect layer.
@@ -218,6 +224,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       await checkpointer.stop();
       db.close();
       log.info("relay stopped");
+      log.flush();
     })());
 
   return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, bus, app, log, keys, hooks, close };

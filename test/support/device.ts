@@ -43,7 +43,7 @@ export function connectDevice(o: DeviceOptions): Promise<TestDevice> {
       ...(o.ca !== undefined ? { protocol: "mqtts" as const, ca: o.ca || undefined } : {}),
       username: o.id,
       password: o.secret,
-      clientId: o.id + "-" + boot,
+      clientId: o.id + "." + boot, // a bttn's own client id: its id, or "<id>.<suffix>"
       protocolVersion: 4,
       reconnectPeriod: 0,
       connectTimeout: 3000,

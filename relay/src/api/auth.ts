@@ -27,12 +27,13 @@ function remote(c: Context): string | undefined {
 export function authenticate(c: Context, keys: KeyStore, log: Logger): ApiKey {
   const offered = offeredKey(c);
   if (offered === undefined) {
-    log.info("API request without credentials refused", { method: c.req.method, path: c.req.path, from: remote(c) });
+    log.repeated("api-nokey|" + remote(c), "API requests without credentials from " + remote(c), "info", "API request without credentials refused", { method: c.req.method, path: c.req.path, from: remote(c) });
     throw new ApiError(401, "this needs an API key: send it as X-Api-Key or as Authorization: Bearer <key>");
   }
   const v = keys.verify(offered);
   if (!v.ok) {
-    log.warn("API request with invalid credentials refused", { method: c.req.method, path: c.req.path, from: remote(c), why: v.why, keyId: v.keyId });
+    // Summarised per address and cause: a key guesser gets one line per 10 s, not one per guess.
+    log.repeated("api-badkey|" + remote(c) + "|" + v.why, "API requests refused from " + remote(c) + " (" + v.why + ")", "warn", "API request with invalid credentials refused", { method: c.req.method, path: c.req.path, from: remote(c), why: v.why, keyId: v.keyId });
     throw new ApiError(401, "invalid API key");
   }
   return v.key;

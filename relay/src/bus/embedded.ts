@@ -12,6 +12,10 @@ import type { Logger } from "../log";
 import type { TlsPem } from "../tls-files";
 import { listen } from "../listen";
 import { createMqttsServer } from "./mqtts-server";
+import { guardPackets } from "./packet-guard";
+import { boundedKeepalive, DEFAULT_MQTT_LIMITS, MqttLimits, PendingLogins } from "./mqtt-limits";
+import { CLIENT_ID_RULE, clientIdBelongsTo } from "./client-id";
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, LoginThrottleOptions } from "./login-throttle";
 
 export interface EmbeddedOptions {
   /** Plain MQTT port; "off": no plain listener (only mqtts). */
@@ -22,7 +26,13 @@ export interface EmbeddedOptions {
   prefix: string;
   bttns: BttnStore;
   log: Logger;
+  /** Bounds on connections and packets (defaults: DEFAULT_MQTT_LIMITS); tests set small ones. */
+  limits?: Partial<MqttLimits>;
+  /** Lockout after failed logins (defaults: DEFAULT_LOGIN_THROTTLE). */
+  loginThrottle?: Partial<LoginThrottleOptions>;
 }
+
+type BttnClient = Client & { bttnId?: string };
 
 function authError(message: string, returnCode: number): AuthenticateError {
   const e = new Error(message) as AuthenticateError;
@@ -46,38 +56,68 @@ export class EmbeddedBus implements Bus {
 
   async start(onMessage: (topic: string, payload: Buffer) => void): Promise<void> {
     const { prefix, bttns, log } = this.opts;
-    const aedes = await Aedes.createBroker({ drainTimeout: 15_000, heartbeatInterval: 3_600_000 });
+    const limits: MqttLimits = { ...DEFAULT_MQTT_LIMITS, maxPacketBytes: DEFAULT_MQTT_LIMITS.maxPacketBytes + prefix.length, ...this.opts.limits };
+    const throttle = new LoginThrottle({ ...DEFAULT_LOGIN_THROTTLE, ...this.opts.loginThrottle });
+    const pending = new PendingLogins(limits.maxPendingLogins);
+    const aedes = await Aedes.createBroker({ drainTimeout: 15_000, heartbeatInterval: 3_600_000, connectTimeout: limits.connectTimeoutMs });
     this.aedes = aedes;
+    const from = (client: Client) => (client.conn as Socket).remoteAddress ?? "?";
 
+    aedes.preConnect = (_client, packet, done) => {
+      // A keepalive of 0 would let a silent (or half-sent) connection sit forever.
+      packet.keepalive = boundedKeepalive(packet.keepalive ?? 0, limits.maxKeepaliveS);
+      done(null, true);
+    };
     aedes.authenticate = (client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done) => {
       const id = username ?? "";
+      const address = from(client);
+      const locked = throttle.lockedFor(address);
+      if (locked) {
+        log.repeated("mqtt-locked|" + address, "logins refused from " + address + " while locked out", "warn", "mqtt login refused", { from: address, bttn: id || "(none)", why: "locked out after failed logins", seconds: Math.ceil(locked / 1000) });
+        return done(authError("too many failed logins: try again later", 3), false);
+      }
       if (!id || !password || !bttns.authenticate(id, password.toString("utf8"))) {
-        log.warn("mqtt login refused", { bttn: id || "(none)", client: client.id, why: !id ? "no username" : bttns.get(id) ? "wrong secret" : "unknown bttn" });
+        const lockout = throttle.failed(address);
+        log.repeated("mqtt-login|" + address, "refused logins from " + address, "warn", "mqtt login refused", { from: address, bttn: id || "(none)", client: client.id, why: !id ? "no username" : bttns.get(id) ? "wrong secret" : "unknown bttn" });
+        if (lockout) log.repeated("mqtt-lockout|" + address, "lockouts of " + address, "warn", "mqtt logins from this address locked out after repeated failures", { from: address, seconds: lockout / 1000 });
         return done(authError("bad username or password", 4), false);
       }
-      (client as Client & { bttnId?: string }).bttnId = id;
+      if (!clientIdBelongsTo(client.id, id)) {
+        log.repeated("mqtt-client-id|" + id, "refused client ids of bttn " + id, "warn", "mqtt login refused", { from: address, bttn: id, client: client.id, why: CLIENT_ID_RULE });
+        return done(authError("identifier rejected", 2), false);
+      }
+      throttle.succeeded(address);
+      pending.loggedIn(client.conn as Socket);
+      (client as BttnClient).bttnId = id;
       done(null, true);
     };
     aedes.authorizePublish = (client: Client | null, packet: PublishPacket, done) => {
       if (!client) return done(null); // a stored will of a client that is gone
-      const id = (client as Client & { bttnId?: string }).bttnId ?? "";
+      const id = (client as BttnClient).bttnId ?? "";
       if (!mayPublish(prefix, id, packet.topic)) {
-        log.warn("mqtt publish refused", { bttn: id, topic: packet.topic, why: "a bttn may publish only to its own event and status topics" });
+        log.repeated("mqtt-publish|" + id, "refused publishes of bttn " + id, "warn", "mqtt publish refused", { bttn: id, topic: packet.topic, why: "a bttn may publish only to its own event and status topics" });
         return done(new Error("not allowed to publish to " + packet.topic));
       }
       // The PUBACK of a press waits (briefly) for the press's result, to share its TCP write.
       if (packet.qos === 1 && packet.topic.endsWith("/event")) this.ackHold.hold(id, client.conn as Socket);
       done(null);
     };
+    // Also called for the subscriptions of a restored persistent session.
     aedes.authorizeSubscribe = (client: Client, sub: Subscription, done) => {
-      const id = (client as Client & { bttnId?: string }).bttnId ?? "";
+      const id = (client as BttnClient).bttnId ?? "";
       if (!maySubscribe(prefix, id, sub.topic)) {
-        log.warn("mqtt subscribe refused", { bttn: id, topic: sub.topic });
+        log.repeated("mqtt-subscribe|" + id, "refused subscriptions of bttn " + id, "warn", "mqtt subscribe refused", { bttn: id, topic: sub.topic });
         return done(null, null); // SUBACK 0x80 for this topic; the client stays connected
       }
       done(null, sub);
     };
-    aedes.on("clientError", (client: Client, err: Error) => log.debug("mqtt client error", { client: client.id, error: err.message }));
+    // Every message to a client, live or queued in its session, must be one of its own bttn's.
+    aedes.authorizeForward = (client, packet) => (maySubscribe(prefix, (client as BttnClient).bttnId ?? "", packet.topic) ? packet : null);
+    // Protocol errors, timeouts, resets: the client's problem, but worth seeing (summarised per address).
+    const clientError = (client: Client, err: Error) =>
+      log.repeated("mqtt-error|" + from(client), "mqtt client errors from " + from(client), "info", "mqtt client error", { from: from(client), client: client.id ?? undefined, error: err.message });
+    aedes.on("clientError", clientError);
+    aedes.on("connectionError", clientError);
 
     const deliver = (packet: { topic: string; payload: Buffer | string }, cb: () => void) => {
       try {
@@ -91,10 +131,20 @@ export class EmbeddedBus implements Bus {
 
     // Every device connection, plain or TLS (then already decrypted), goes through here.
     const accept = (socket: Socket) => {
+      if (!pending.admit(socket)) {
+        log.repeated("mqtt-pending", "connections refused while " + limits.maxPendingLogins + " were waiting to log in", "warn", "mqtt connection refused: too many connections waiting to log in", { from: socket.remoteAddress, max: limits.maxPendingLogins });
+        socket.destroy();
+        return;
+      }
       socket.setNoDelay(true); // Nagle adds 10-40 ms per QoS 1 round trip
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
       aedes.handle(socket);
+      guardPackets(socket, limits, (why) => {
+        // Summarised per address and kind of breach (the reason without its numbers).
+        log.repeated("mqtt-guard|" + socket.remoteAddress + "|" + why.replace(/\d+/g, "#"), "connections dropped from " + socket.remoteAddress + " for oversized or out-of-order packets", "warn", "mqtt connection dropped", { from: socket.remoteAddress, why });
+        socket.destroy();
+      });
     };
     try {
       if (this.opts.port !== "off") {
@@ -138,7 +188,7 @@ export class EmbeddedBus implements Bus {
 
   disconnectBttn(id: string): void {
     if (!this.aedes) return;
-    const clients = (this.aedes as unknown as { clients: Record<string, Client & { bttnId?: string }> }).clients;
+    const clients = (this.aedes as unknown as { clients: Record<string, BttnClient> }).clients;
     for (const k of Object.keys(clients)) if (clients[k].bttnId === id) clients[k].close();
   }
 
