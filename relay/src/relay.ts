@@ -34,6 +34,7 @@ import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
 import { readTlsFiles, TlsFiles } from "./tls-files";
+import { PressGate } from "./limits/press-gate";
 
 export interface RelayOptions {
   dataDir: string;
@@ -60,6 +61,8 @@ export interface RelayOptions {
   publicUrl?: string;
   /** How webhook host names resolve (default: the system resolver); tests bring their own DNS. */
   lookup?: TransportOptions["lookup"];
+  /** Backpressure bound; overrides the config file's `relay.maxPressesInProgress`. */
+  maxPressesInProgress?: number;
 }
 
 export interface Relay {
@@ -70,6 +73,8 @@ export interface Relay {
   bttns: BttnStore;
   events: EventStore;
   pipeline: Pipeline;
+  /** Backpressure: presses in progress and their bound. */
+  gate: PressGate;
   bus: Bus;
   app: Hono;
   log: Logger;
@@ -124,9 +129,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const interrupted = events.closeInterrupted();
   if (interrupted) log.warn("events interrupted by the last shutdown were closed as failed (not re-fired)", { count: interrupted });
 
+  const gate = new PressGate(opts.maxPressesInProgress ?? config.relay.maxPressesInProgress, log);
   const bus: Bus = opts.broker
-    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log })
-    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log });
+    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log, gate })
+    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, gate });
 
   // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
   // never replayed to another origin by the redirect layer.
@@ -147,6 +153,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     timeZone: config.relay.timeZone,
     staleAfterMs: config.relay.staleAfterS * 1000,
+    rateLimit: config.relay.rateLimit === "off" ? undefined : config.relay.rateLimit,
     dynamicUrl: (id) => hooks.urlFor(id),
     get callbacks() {
       return callbacks;
@@ -220,5 +227,5 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       log.info("relay stopped");
     })());
 
-  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, bus, app, log, keys, hooks, close };
+  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, gate, bus, app, log, keys, hooks, close };
 }

@@ -4,7 +4,8 @@
 import { Aedes } from "aedes";
 import type { AuthenticateError, Client, PublishPacket, Subscription } from "aedes";
 import { createServer, Server, Socket } from "node:net";
-import type { Bus } from "./bus";
+import type { Bus, OnMessage } from "./bus";
+import type { PressGate } from "../limits/press-gate";
 import { mayPublish, maySubscribe } from "./acl";
 import { AckHold } from "./ack-hold";
 import type { BttnStore } from "../store/bttns";
@@ -22,6 +23,14 @@ export interface EmbeddedOptions {
   prefix: string;
   bttns: BttnStore;
   log: Logger;
+  /** Backpressure: every device's event passes it before the broker acknowledges it. */
+  gate: PressGate;
+}
+
+/** An admitted press between its authorization and its delivery to the relay. */
+interface Ticket {
+  done: () => void;
+  socket: Socket;
 }
 
 function authError(message: string, returnCode: number): AuthenticateError {
@@ -37,6 +46,8 @@ export class EmbeddedBus implements Bus {
   private sockets = new Set<Socket>();
   private cutHandshaking = () => {};
   private readonly ackHold = new AckHold();
+  /** Keyed by the packet's payload, the one object that travels from authorizePublish to delivery. */
+  private readonly tickets = new Map<Buffer, Ticket>();
   /** The plain listener's port (0: none). */
   port = 0;
   /** The mqtts listener's port (0: none). */
@@ -44,8 +55,8 @@ export class EmbeddedBus implements Bus {
 
   constructor(private readonly opts: EmbeddedOptions) {}
 
-  async start(onMessage: (topic: string, payload: Buffer) => void): Promise<void> {
-    const { prefix, bttns, log } = this.opts;
+  async start(onMessage: OnMessage): Promise<void> {
+    const { prefix, bttns, log, gate } = this.opts;
     const aedes = await Aedes.createBroker({ drainTimeout: 15_000, heartbeatInterval: 3_600_000 });
     this.aedes = aedes;
 
@@ -65,9 +76,17 @@ export class EmbeddedBus implements Bus {
         log.warn("mqtt publish refused", { bttn: id, topic: packet.topic, why: "a bttn may publish only to its own event and status topics" });
         return done(new Error("not allowed to publish to " + packet.topic));
       }
-      // The PUBACK of a press waits (briefly) for the press's result, to share its TCP write.
-      if (packet.qos === 1 && packet.topic.endsWith("/event")) this.ackHold.hold(id, client.conn as Socket);
-      done(null);
+      if (!packet.topic.endsWith("/event")) return done(null);
+      // A press passes the gate before it is acknowledged: over the bound it waits here, and the
+      // broker reads nothing more from this device meanwhile (see limits/press-gate.ts).
+      const socket = client.conn as Socket;
+      gate.admit((release) => {
+        if (socket.destroyed) return release(); // gone while it waited: it sends the press again
+        this.tickets.set(packet.payload as Buffer, { done: release, socket });
+        // The PUBACK of a press waits (briefly) for the press's result, to share its TCP write.
+        if (packet.qos === 1) this.ackHold.hold(id, socket);
+        done(null);
+      });
     };
     aedes.authorizeSubscribe = (client: Client, sub: Subscription, done) => {
       const id = (client as Client & { bttnId?: string }).bttnId ?? "";
@@ -81,7 +100,9 @@ export class EmbeddedBus implements Bus {
 
     const deliver = (packet: { topic: string; payload: Buffer | string }, cb: () => void) => {
       try {
-        onMessage(packet.topic, typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload);
+        const ticket = typeof packet.payload === "string" ? undefined : this.tickets.get(packet.payload);
+        if (ticket) this.tickets.delete(packet.payload as Buffer);
+        onMessage(packet.topic, typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload, ticket?.done);
       } finally {
         cb();
       }
@@ -93,7 +114,14 @@ export class EmbeddedBus implements Bus {
     const accept = (socket: Socket) => {
       socket.setNoDelay(true); // Nagle adds 10-40 ms per QoS 1 round trip
       this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
+      socket.on("close", () => {
+        this.sockets.delete(socket);
+        // A press admitted but not published (its PUBACK could not be written) never reaches the
+        // relay: free its place once anything still on its way has surely arrived.
+        setTimeout(() => {
+          for (const [payload, t] of this.tickets) if (t.socket === socket) (this.tickets.delete(payload), t.done());
+        }, 2000).unref();
+      });
       aedes.handle(socket);
     };
     try {
