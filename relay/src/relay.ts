@@ -18,7 +18,7 @@ import { startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
 import { createLogger, Logger, LogLevel } from "./log";
 import { Pipeline } from "./pipeline";
-import { BttnStore } from "./store/bttns";
+import { Bttn, BttnStore } from "./store/bttns";
 import { openDb, startCheckpointer } from "./store/db";
 import { DataDirWatch, warnIfShared } from "./store/data-dir";
 import { storeHealth } from "./store/health";
@@ -81,6 +81,19 @@ export interface Relay {
   keys: KeyStore;
   hooks: HookStore;
   close(): Promise<void>;
+}
+
+/** Extra time on top of the slowest action's timeout, for recording and answering. */
+const DRAIN_GRACE_MS = 2000;
+
+/**
+ * How long a shutdown waits for the presses in progress: every action is bounded by its own
+ * timeout (redirects and a Digest retry included), so the slowest configured one bounds them all.
+ */
+function drainBoundMs(bttns: Bttn[]): number {
+  let max = 0;
+  for (const b of bttns) for (const a of Object.values(b.actions)) if (a) max = Math.max(max, a.http.timeout);
+  return max + DRAIN_GRACE_MS;
 }
 
 /** A stable MQTT client id per data dir, so an external broker keeps our session across restarts. */
@@ -213,9 +226,18 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      log.info("shutting down: finishing actions in flight", { count: pipeline.pending });
+      // New presses stop here, at once: they stay unacknowledged, so devices send them again to the
+      // next relay (QoS 1). The ones taken are finished and answered first: the broker stays up
+      // for their results, but no longer than the slowest action's timeout allows.
+      gate.close();
+      const boundMs = drainBoundMs(bttns.list());
+      log.info("shutting down: new presses are left unacknowledged; finishing those in progress", { count: gate.size, boundMs });
       await http.close();
-      await pipeline.drain(); // results still go out: the broker stays up until actions finish
+      const drained = await Promise.race([
+        Promise.all([gate.idle(), pipeline.drain()]).then(() => true),
+        new Promise<false>((res) => setTimeout(() => res(false), boundMs).unref()),
+      ]);
+      if (!drained) log.warn("presses still in progress at the shutdown bound: the next start closes them as failed, not re-fired", { count: gate.size, boundMs });
       callbacks?.close(); // waiting presses stay in the store; the next start waits on
       await bus.close();
       await engine.close();
