@@ -34,6 +34,8 @@ interface Row {
   rssMb: number;
   cpuPct: number;
   syscallsPerPress: number;
+  /** From the last press sent to the last answer received, s. */
+  catchUpS: number;
 }
 
 const ROOT = join(import.meta.dirname, "..");
@@ -92,7 +94,8 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   process.once("exit", cleanup);
   const ids = Array.from({ length: k }, (_, i) => "b" + i);
   const action = sc.action(sink.url);
-  const config = { bttns: Object.fromEntries(ids.map((id) => [id, { secret: "secret-" + id, actions: action ? { pressed: { http: action } } : {} }])) };
+  // No rate limit: each simulated bttn presses far faster than a person (40/s at 2000/s).
+  const config = { relay: { rateLimit: "off" }, bttns: Object.fromEntries(ids.map((id) => [id, { secret: "secret-" + id, actions: action ? { pressed: { http: action } } : {} }])) };
   const mqttPort = await freePort();
   const httpPort = await freePort();
   const relay = await startRelayProcess(dir.path, config, mqttPort, httpPort);
@@ -102,6 +105,7 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   const sentAt = new Map<string, number>(); // `${id}:${seq}` -> ms
   const latencies: number[] = [];
   const done = new Set<string>();
+  let lastDoneAt = 0;
   let failed = 0;
   let measuring = false;
   // BENCH_TIMELINE=1: the worst latency of each 250 ms of sending, to see when stalls happen.
@@ -112,6 +116,7 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
     const key = id + ":" + d.value.seq;
     if (done.has(key)) return;
     done.add(key);
+    lastDoneAt = performance.now();
     const t0 = sentAt.get(key);
     if (d.value.state === "fail" && d.value.reason !== "no-action") failed++;
     if (t0 !== undefined && measuring) {
@@ -148,8 +153,10 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   // Warm-up: a ramp to the rate, then a second at the rate. A relay started cold and hit at full rate
   // at once runs its first seconds in V8's interpreter and builds a backlog it needs seconds to
   // drain (`--warmup 0` shows it); the rows measure the warm relay.
-  await drive(rate, warmupS, false, true);
-  await drive(rate, 1, false);
+  const ov = sc.overload;
+  const warmRate = ov ? ov.warmRate : rate;
+  await drive(warmRate, warmupS, false, true);
+  await drive(warmRate, 1, false);
   await sleep(500);
   const before = procStat(relay.pid!);
   const genBefore = process.cpuUsage();
@@ -159,9 +166,11 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   genLag.enable();
   measuring = true;
   const t0 = performance.now();
-  const sent = await drive(rate, seconds, true);
-  // Wait for stragglers: up to 10 s (the action timeout) after the last press.
-  const until = performance.now() + 10_000;
+  const sent = await drive(rate, ov ? ov.seconds : seconds, true);
+  const lastSentAt = performance.now();
+  // Wait for stragglers: up to 10 s (the action timeout) after the last press; an overload row
+  // waits until the relay has caught up.
+  const until = performance.now() + (ov ? ov.catchUpS * 1000 : 10_000);
   const keys = [...sentAt.keys()];
   while (performance.now() < until && keys.some((key) => !done.has(key))) await sleep(20);
   const elapsed = (performance.now() - t0) / 1000;
@@ -194,7 +203,7 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   return {
     scenario: sc.name,
     rate,
-    seconds,
+    seconds: ov ? ov.seconds : seconds,
     sent,
     delivered,
     lost: sent - delivered,
@@ -204,16 +213,17 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? NaN,
-    throughput: lastDone / Math.max(seconds, Math.min(elapsed, seconds + 10)),
+    throughput: lastDone / (ov ? elapsed : Math.max(seconds, Math.min(elapsed, seconds + 10))),
     rssMb: after.hwmKb / 1024,
     cpuPct: (ticks / 100 / elapsed) * 100,
     syscallsPerPress: (after.syscalls - before.syscalls) / Math.max(1, delivered),
+    catchUpS: Math.max(0, lastDoneAt - lastSentAt) / 1000,
   };
 }
 
 function print(rows: Row[]): void {
-  const head = ["scenario", "rate/s", "s", "sent", "delivered", "lost", "dup", "fail", "p50 ms", "p95 ms", "p99 ms", "max ms", "done/s", "peak RSS MB", "CPU %", "syscalls/press"];
-  const lines = rows.map((r) => [r.scenario, r.rate, r.seconds, r.sent, r.delivered, r.lost, r.duplicates, r.failed, r.p50.toFixed(1), r.p95.toFixed(1), r.p99.toFixed(1), r.max.toFixed(1), r.throughput.toFixed(0), r.rssMb.toFixed(0), r.cpuPct.toFixed(0), r.syscallsPerPress.toFixed(1)].map(String));
+  const head = ["scenario", "rate/s", "s", "sent", "delivered", "lost", "dup", "fail", "p50 ms", "p95 ms", "p99 ms", "max ms", "done/s", "peak RSS MB", "CPU %", "syscalls/press", "catch-up s"];
+  const lines = rows.map((r) => [r.scenario, r.rate, r.seconds, r.sent, r.delivered, r.lost, r.duplicates, r.failed, r.p50.toFixed(1), r.p95.toFixed(1), r.p99.toFixed(1), r.max.toFixed(1), r.throughput.toFixed(0), r.rssMb.toFixed(0), r.cpuPct.toFixed(0), r.syscallsPerPress.toFixed(1), r.catchUpS.toFixed(1)].map(String));
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => "| " + cells.map((c, i) => c.padStart(w[i])).join(" | ") + " |";
   console.log(fmt(head));
@@ -233,8 +243,9 @@ const { values } = parseArgs({
 const k = Number(values.bttns);
 const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
+const chosen = SCENARIOS.find((s) => s.name === (values.scenario ?? "plain")) ?? SCENARIOS[0];
 const plan: Array<[Scenario, number]> = values.rate || values.scenario
-  ? [[SCENARIOS.find((s) => s.name === (values.scenario ?? "plain")) ?? SCENARIOS[0], Number(values.rate ?? 2000)]]
+  ? [[chosen, Number(values.rate ?? chosen.standardRates[0] ?? 2000)]]
   : SCENARIOS.flatMap((s) => s.standardRates.map((r) => [s, r] as [Scenario, number]));
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => process.exit(130));
 // Measure what `npm start` runs: the bundled relay under plain node.

@@ -7,6 +7,11 @@ export interface Scenario {
   /** The bttns' pressed action; undefined = none (the relay answers no-action: broker + store only). */
   action(sinkUrl: string): Record<string, unknown> | undefined;
   sinkAuth?: SinkAuth;
+  /**
+   * An overload row: warm up at `warmRate` (a rate the relay sustains), then offer the row's rate
+   * for `seconds` and wait (up to `catchUpS`) until every press is answered.
+   */
+  overload?: { warmRate: number; seconds: number; catchUpS: number };
 }
 
 const AUTH: SinkAuth = { username: "bench", password: "bench-password", realm: "bench@bttn" };
@@ -20,6 +25,14 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "plain",
     standardRates: [2000, 4000],
+    action: (url) => ({ method: "POST", url, format: "json", args: { b: "<ID>", n: "<COUNTERP>" } }),
+  },
+  {
+    // Twice what the relay sustains on the reference machine: backpressure keeps its memory bounded
+    // (presses wait in the devices' queues and TCP), nothing is lost, and it catches up afterwards.
+    name: "overload",
+    standardRates: [8000],
+    overload: { warmRate: 2000, seconds: 5, catchUpS: 120 },
     action: (url) => ({ method: "POST", url, format: "json", args: { b: "<ID>", n: "<COUNTERP>" } }),
   },
   {

@@ -87,7 +87,7 @@ test("starts with no config at all, settings from the environment; bttn add whil
 
     // SIGTERM while the webhook has not answered: the relay waits, records, and answers the device.
     const stopping = relay.stop("SIGTERM");
-    await relay.waitFor(/shutting down: finishing actions in flight count=1/);
+    await relay.waitFor(/shutting down: new presses are left unacknowledged; finishing those in progress count=1/);
     release();
     const code = await stopping;
     assert.is(code, 0);

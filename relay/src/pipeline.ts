@@ -30,6 +30,7 @@ import { resolveTls } from "./engine/tls";
 import { checkDynamicTarget } from "./engine/dynamic-origins";
 import type { CallbackManager, Outcome as CallbackOutcome } from "./callbacks/manager";
 import type { CallbackRow } from "./callbacks/store";
+import { PressRateLimiter, RateLimit } from "./limits/press-rate";
 
 /** See onAccepted; documented in the protocol reference (README). */
 export const PENDING_AFTER_MS = 100;
@@ -51,41 +52,54 @@ export interface PipelineOptions {
   dynamicUrl?: (bttnId: string) => string | undefined;
   /** Async actions' callbacks; without it, `async: true` actions fail with `internal`. */
   callbacks?: CallbackManager;
+  /** Per-bttn press rate limit; undefined: none. */
+  rateLimit?: RateLimit;
 }
+
+const noop = () => {};
 
 type Ident = { boot: string; seq: number };
 
 export class Pipeline {
   private inFlight = new Set<Promise<void>>();
-  readonly stats = { events: 0, duplicates: 0, rejected: 0, ok: 0, fail: 0 };
+  readonly stats = { events: 0, duplicates: 0, rejected: 0, ok: 0, fail: 0, rateLimited: 0 };
+  private readonly limiter: PressRateLimiter;
 
-  constructor(private readonly o: PipelineOptions) {}
+  constructor(private readonly o: PipelineOptions) {
+    this.limiter = new PressRateLimiter(o.rateLimit);
+  }
 
-  /** The bus's message handler. */
-  readonly onMessage = (topic: string, payload: Buffer): void => {
+  /**
+   * The bus's message handler. `done` is called once the message is handled: for a press, when it
+   * is answered (or waits for an async callback); the bus's backpressure counts on it.
+   */
+  readonly onMessage = (topic: string, payload: Buffer, done: () => void = noop): void => {
     const t = parseTopic(this.o.prefix, topic);
     if (!t) {
       this.reject(topic, "topic is not <prefix>/<bttn id>/event or status");
-      return;
+      return done();
     }
     if (payload.length > MAX_PAYLOAD) {
       this.reject(topic, "payload: " + payload.length + " bytes, larger than " + MAX_PAYLOAD);
-      return;
+      return done();
     }
     const text = payload.toString("utf8");
-    if (t.kind === "status") return this.onStatus(t.id, topic, text);
-    if (t.kind !== "event") return; // our own result/config publishes are not delivered to us
+    if (t.kind === "status") {
+      this.onStatus(t.id, topic, text);
+      return done();
+    }
+    if (t.kind !== "event") return done(); // our own result/config publishes are not delivered to us
     const d = decodeEvent(text);
     if (!d.ok) {
       this.reject(topic, looksLikeStatus(text) ? "payload is a status message on an event topic" : d.error);
-      return;
+      return done();
     }
     const bttn = this.o.bttns.get(t.id);
     if (!bttn) {
       this.reject(topic, "no bttn with id " + JSON.stringify(t.id) + " is configured");
-      return;
+      return done();
     }
-    this.onEvent(bttn, d.value);
+    this.onEvent(bttn, d.value, done);
   };
 
   private reject(topic: string, why: string): void {
@@ -107,7 +121,7 @@ export class Pipeline {
     this.o.bus.publish(topicFor(this.o.prefix, bttnId, "result"), encodeResult(r), false);
   }
 
-  private onEvent(bttn: Bttn, ev: DeviceEvent): void {
+  private onEvent(bttn: Bttn, ev: DeviceEvent, done: () => void): void {
     const now = Date.now();
     const p = this.o.events.accept(bttn.id, ev, now).then(
       (accepted) => this.onAccepted(bttn, ev, now, accepted),
@@ -117,8 +131,9 @@ export class Pipeline {
         this.o.log.error("could not record the event: answered fail internal, not fired", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, error: err as Error });
         if (ev.type !== "heartbeat" || bttn.actions.heartbeat) this.publish(bttn.id, failResult(ev, "internal"));
       },
-    );
+    ).catch((err) => this.o.log.error("a press's handling failed", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, error: err as Error }));
     this.track(p);
+    p.then(done);
   }
 
   private track(p: Promise<void>): void {
@@ -126,7 +141,8 @@ export class Pipeline {
     p.finally(() => this.inFlight.delete(p));
   }
 
-  private onAccepted(bttn: Bttn, ev: DeviceEvent, now: number, accepted: Accepted): void {
+  /** Returns the action under way, if one was started. */
+  private onAccepted(bttn: Bttn, ev: DeviceEvent, now: number, accepted: Accepted): Promise<void> | void {
     if (!accepted.fresh) {
       this.stats.duplicates++;
       this.o.log.debug("duplicate event, not fired again", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, state: accepted.state });
@@ -151,12 +167,18 @@ export class Pipeline {
       return this.conclude(bttn.id, ev, accepted.eventId, "fail", "no-action");
     }
     if (ev.age > this.o.staleAfterMs) return this.conclude(bttn.id, ev, accepted.eventId, "fail", "stale");
+    if (!this.limiter.take(bttn.id, now)) {
+      this.stats.rateLimited++;
+      const n = this.limiter.refused(bttn.id, now);
+      if (n !== undefined) this.o.log.warn("presses over the rate limit: answered fail rate-limited, not fired", { bttn: bttn.id, presses: n, ...this.o.rateLimit });
+      return this.conclude(bttn.id, ev, accepted.eventId, "fail", "rate-limited");
+    }
 
     // `pending` only for actions that take a while: a webhook answering within PENDING_AFTER_MS
     // goes straight to ok/fail, which saves a publish and its PUBACK per press (the device shows
     // its own "sent" state meanwhile and waits at least FIRST_ANSWER_MS for a first answer).
     const pendingTimer = setTimeout(() => this.publish(bttn.id, pendingResult(ev, action.timeout)), this.o.pendingAfterMs ?? PENDING_AFTER_MS);
-    this.track(this.fire(bttn, ev, action, accepted.eventId, accepted.pressedAt, accepted.counters).finally(() => clearTimeout(pendingTimer)));
+    return this.fire(bttn, ev, action, accepted.eventId, accepted.pressedAt, accepted.counters).finally(() => clearTimeout(pendingTimer));
   }
 
   private async fire(bttn: Bttn, ev: DeviceEvent, action: HttpAction, eventId: number, pressedAt: number, counters: ReturnType<EventStore["getCounters"]>): Promise<void> {

@@ -18,7 +18,7 @@ import { startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
 import { createLogger, Logger, LogLevel } from "./log";
 import { Pipeline } from "./pipeline";
-import { BttnStore } from "./store/bttns";
+import { Bttn, BttnStore } from "./store/bttns";
 import { openDb, startCheckpointer } from "./store/db";
 import { DataDirWatch, warnIfShared } from "./store/data-dir";
 import { storeHealth } from "./store/health";
@@ -36,6 +36,7 @@ import { ensureAdminToken } from "./api/admin-token";
 import { readTlsFiles, TlsFiles } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
+import { PressGate } from "./limits/press-gate";
 
 export interface RelayOptions {
   dataDir: string;
@@ -66,6 +67,8 @@ export interface RelayOptions {
   mqttLimits?: Partial<MqttLimits>;
   /** The embedded broker's lockout after failed logins (defaults in bus/login-throttle.ts). */
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Backpressure bound; overrides the config file's `relay.maxPressesInProgress`. */
+  maxPressesInProgress?: number;
 }
 
 export interface Relay {
@@ -76,12 +79,27 @@ export interface Relay {
   bttns: BttnStore;
   events: EventStore;
   pipeline: Pipeline;
+  /** Backpressure: presses in progress and their bound. */
+  gate: PressGate;
   bus: Bus;
   app: Hono;
   log: Logger;
   keys: KeyStore;
   hooks: HookStore;
   close(): Promise<void>;
+}
+
+/** Extra time on top of the slowest action's timeout, for recording and answering. */
+const DRAIN_GRACE_MS = 2000;
+
+/**
+ * How long a shutdown waits for the presses in progress: every action is bounded by its own
+ * timeout (redirects and a Digest retry included), so the slowest configured one bounds them all.
+ */
+function drainBoundMs(bttns: Bttn[]): number {
+  let max = 0;
+  for (const b of bttns) for (const a of Object.values(b.actions)) if (a) max = Math.max(max, a.http.timeout);
+  return max + DRAIN_GRACE_MS;
 }
 
 /** A stable MQTT client id per data dir, so an external broker keeps our session across restarts. */
@@ -130,9 +148,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const interrupted = events.closeInterrupted();
   if (interrupted) log.warn("events interrupted by the last shutdown were closed as failed (not re-fired)", { count: interrupted });
 
+  const gate = new PressGate(opts.maxPressesInProgress ?? config.relay.maxPressesInProgress, log);
   const bus: Bus = opts.broker
-    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log })
-    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
+    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log, gate })
+    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, gate, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
 
   // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
   // never replayed to another origin by the redirect layer.
@@ -153,6 +172,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     log,
     timeZone: config.relay.timeZone,
     staleAfterMs: config.relay.staleAfterS * 1000,
+    rateLimit: config.relay.rateLimit === "off" ? undefined : config.relay.rateLimit,
     dynamicUrl: (id) => hooks.urlFor(id),
     get callbacks() {
       return callbacks;
@@ -212,9 +232,18 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      log.info("shutting down: finishing actions in flight", { count: pipeline.pending });
+      // New presses stop here, at once: they stay unacknowledged, so devices send them again to the
+      // next relay (QoS 1). The ones taken are finished and answered first: the broker stays up
+      // for their results, but no longer than the slowest action's timeout allows.
+      gate.close();
+      const boundMs = drainBoundMs(bttns.list());
+      log.info("shutting down: new presses are left unacknowledged; finishing those in progress", { count: gate.size, boundMs });
       await http.close();
-      await pipeline.drain(); // results still go out: the broker stays up until actions finish
+      const drained = await Promise.race([
+        Promise.all([gate.idle(), pipeline.drain()]).then(() => true),
+        new Promise<false>((res) => setTimeout(() => res(false), boundMs).unref()),
+      ]);
+      if (!drained) log.warn("presses still in progress at the shutdown bound: the next start closes them as failed, not re-fired", { count: gate.size, boundMs });
       callbacks?.close(); // waiting presses stay in the store; the next start waits on
       await bus.close();
       await engine.close();
@@ -227,5 +256,5 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       log.flush();
     })());
 
-  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, bus, app, log, keys, hooks, close };
+  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, gate, bus, app, log, keys, hooks, close };
 }

@@ -15,6 +15,7 @@ export const REASONS = [
   "stale", // the event was too old to act on
   "internal", // a bug or an unexpected error in the relay; its log says more
   "bad-request", // the action could not be built (a tag put a newline into a header, ...)
+  "rate-limited", // the bttn pressed faster than the relay's per-bttn rate limit allows; not fired
 ] as const;
 
 export type Reason = (typeof REASONS)[number];

@@ -1,10 +1,16 @@
 // The relay's view of MQTT, whichever broker carries it: messages in on the event and status
 // topics, results and device settings out. The pipeline never knows which broker it talks to.
 
+export type OnMessage = (topic: string, payload: Buffer, done?: () => void) => void;
+
 export interface Bus {
   readonly mode: "embedded" | "external";
-  /** Starts delivering messages from `<prefix>/+/event` and `<prefix>/+/status` to `onMessage`. */
-  start(onMessage: (topic: string, payload: Buffer) => void): Promise<void>;
+  /**
+   * Starts delivering messages from `<prefix>/+/event` and `<prefix>/+/status` to `onMessage`.
+   * A press comes with a `done` for `onMessage` to call once it is answered: the bus admits presses
+   * through the relay's PressGate and frees their place in it then.
+   */
+  start(onMessage: OnMessage): Promise<void>;
   /** Publishes with QoS 1. */
   publish(topic: string, payload: string, retain: boolean): void;
   connected(): boolean;

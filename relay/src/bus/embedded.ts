@@ -4,7 +4,8 @@
 import { Aedes } from "aedes";
 import type { AuthenticateError, Client, PublishPacket, Subscription } from "aedes";
 import { createServer, Server, Socket } from "node:net";
-import type { Bus } from "./bus";
+import type { Bus, OnMessage } from "./bus";
+import type { PressGate } from "../limits/press-gate";
 import { mayPublish, maySubscribe } from "./acl";
 import { AckHold } from "./ack-hold";
 import type { BttnStore } from "../store/bttns";
@@ -30,6 +31,14 @@ export interface EmbeddedOptions {
   limits?: Partial<MqttLimits>;
   /** Lockout after failed logins (defaults: DEFAULT_LOGIN_THROTTLE). */
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Backpressure: every device's event passes it before the broker acknowledges it. */
+  gate: PressGate;
+}
+
+/** An admitted press between its authorization and its delivery to the relay. */
+interface Ticket {
+  done: () => void;
+  socket: Socket;
 }
 
 type BttnClient = Client & { bttnId?: string };
@@ -47,6 +56,8 @@ export class EmbeddedBus implements Bus {
   private sockets = new Set<Socket>();
   private cutHandshaking = () => {};
   private readonly ackHold = new AckHold();
+  /** Keyed by the packet's payload, the one object that travels from authorizePublish to delivery. */
+  private readonly tickets = new Map<Buffer, Ticket>();
   /** The plain listener's port (0: none). */
   port = 0;
   /** The mqtts listener's port (0: none). */
@@ -54,8 +65,8 @@ export class EmbeddedBus implements Bus {
 
   constructor(private readonly opts: EmbeddedOptions) {}
 
-  async start(onMessage: (topic: string, payload: Buffer) => void): Promise<void> {
-    const { prefix, bttns, log } = this.opts;
+  async start(onMessage: OnMessage): Promise<void> {
+    const { prefix, bttns, log, gate } = this.opts;
     const limits: MqttLimits = { ...DEFAULT_MQTT_LIMITS, maxPacketBytes: DEFAULT_MQTT_LIMITS.maxPacketBytes + prefix.length, ...this.opts.limits };
     const throttle = new LoginThrottle({ ...DEFAULT_LOGIN_THROTTLE, ...this.opts.loginThrottle });
     const pending = new PendingLogins(limits.maxPendingLogins);
@@ -98,9 +109,17 @@ export class EmbeddedBus implements Bus {
         log.repeated("mqtt-publish|" + id, "refused publishes of bttn " + id, "warn", "mqtt publish refused", { bttn: id, topic: packet.topic, why: "a bttn may publish only to its own event and status topics" });
         return done(new Error("not allowed to publish to " + packet.topic));
       }
-      // The PUBACK of a press waits (briefly) for the press's result, to share its TCP write.
-      if (packet.qos === 1 && packet.topic.endsWith("/event")) this.ackHold.hold(id, client.conn as Socket);
-      done(null);
+      if (!packet.topic.endsWith("/event")) return done(null);
+      // A press passes the gate before it is acknowledged: over the bound it waits here, and the
+      // broker reads nothing more from this device meanwhile (see limits/press-gate.ts).
+      const socket = client.conn as Socket;
+      gate.admit((release) => {
+        if (socket.destroyed) return release(); // gone while it waited: it sends the press again
+        this.tickets.set(packet.payload as Buffer, { done: release, socket });
+        // The PUBACK of a press waits (briefly) for the press's result, to share its TCP write.
+        if (packet.qos === 1) this.ackHold.hold(id, socket);
+        done(null);
+      });
     };
     // Also called for the subscriptions of a restored persistent session.
     aedes.authorizeSubscribe = (client: Client, sub: Subscription, done) => {
@@ -121,7 +140,9 @@ export class EmbeddedBus implements Bus {
 
     const deliver = (packet: { topic: string; payload: Buffer | string }, cb: () => void) => {
       try {
-        onMessage(packet.topic, typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload);
+        const ticket = typeof packet.payload === "string" ? undefined : this.tickets.get(packet.payload);
+        if (ticket) this.tickets.delete(packet.payload as Buffer);
+        onMessage(packet.topic, typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload, ticket?.done);
       } finally {
         cb();
       }
@@ -138,7 +159,14 @@ export class EmbeddedBus implements Bus {
       }
       socket.setNoDelay(true); // Nagle adds 10-40 ms per QoS 1 round trip
       this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
+      socket.on("close", () => {
+        this.sockets.delete(socket);
+        // A press admitted but not published (its PUBACK could not be written) never reaches the
+        // relay: free its place once anything still on its way has surely arrived.
+        setTimeout(() => {
+          for (const [payload, t] of this.tickets) if (t.socket === socket) (this.tickets.delete(payload), t.done());
+        }, 2000).unref();
+      });
       aedes.handle(socket);
       guardPackets(socket, limits, (why) => {
         // Summarised per address and kind of breach (the reason without its numbers).

@@ -2,7 +2,8 @@
 // client id with a persistent session means presses published while the relay restarts are kept
 // by the broker and delivered when it is back (the store de-duplicates any redelivery).
 import mqtt, { MqttClient } from "mqtt";
-import type { Bus } from "./bus";
+import type { Bus, OnMessage } from "./bus";
+import type { PressGate } from "../limits/press-gate";
 import type { Logger } from "../log";
 import { redactUrl } from "../redact";
 
@@ -15,6 +16,8 @@ export interface ExternalOptions {
   log: Logger;
   /** PEM text of a CA for mqtts:// brokers with a private certificate. */
   ca?: string;
+  /** Backpressure: a press passes it before its PUBACK goes back to the broker. */
+  gate: PressGate;
 }
 
 export class ExternalBus implements Bus {
@@ -23,7 +26,7 @@ export class ExternalBus implements Bus {
 
   constructor(private readonly opts: ExternalOptions) {}
 
-  start(onMessage: (topic: string, payload: Buffer) => void): Promise<void> {
+  start(onMessage: OnMessage): Promise<void> {
     const { url, username, password, clientId, prefix, log } = this.opts;
     return new Promise((resolve, reject) => {
       const client = mqtt.connect(url, {
@@ -62,7 +65,19 @@ export class ExternalBus implements Bus {
           }
         });
       });
-      client.on("message", (topic, payload) => onMessage(topic, payload));
+      // mqtt.js sends the PUBACK and reads the next packet only after this callback: a press over
+      // the gate's bound stays with the broker (in our persistent session) until there is room.
+      client.handleMessage = (packet, callback) => {
+        const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
+        if (!packet.topic.endsWith("/event")) {
+          onMessage(packet.topic, payload);
+          return callback();
+        }
+        this.opts.gate.admit((release) => {
+          onMessage(packet.topic, payload, release);
+          callback();
+        });
+      };
       client.on("error", (err) => {
         log.error("broker error", { url: redactUrl(url), error: err.message });
         // A refused login will not get better by retrying in a loop at start-up.

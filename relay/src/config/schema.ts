@@ -4,6 +4,8 @@ import { z } from "zod";
 import { ACTION_EVENT_TYPES, checkBttnId, checkDeviceConfig } from "@bttn/shared";
 import { originProblem } from "../engine/dynamic-origins";
 import { MAX_ARGS_DEPTH, tooDeep } from "./args-depth";
+import { DEFAULT_RATE_LIMIT } from "../limits/press-rate";
+import { DEFAULT_MAX_IN_PROGRESS } from "../limits/press-gate";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
 
@@ -127,6 +129,19 @@ export const relaySettingsSchema = z.strictObject({
   timeZone: z.string().refine(isTimeZone, { message: "must be an IANA time zone such as Europe/Helsinki" }).optional(),
   /** The relay's own certificate and key (PEM file paths): mqtts for devices and HTTPS for the API. */
   tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+  /** Per-bttn press rate limit (limits/press-rate.ts); "off" or `burst: 0` turns it off. */
+  rateLimit: z
+    .union([
+      z.literal("off"),
+      z.strictObject({
+        burst: z.number().int().min(0).max(100_000).default(DEFAULT_RATE_LIMIT.burst),
+        perSecond: z.number().positive().max(100_000).default(DEFAULT_RATE_LIMIT.perSecond),
+      }),
+    ])
+    .default({ ...DEFAULT_RATE_LIMIT })
+    .meta({ description: 'per-bttn token bucket: presses that may fire back to back (burst) and the refill per second; "off" or burst 0 turns it off' }),
+  /** Above this many presses in progress the broker stops reading from devices (limits/press-gate.ts). */
+  maxPressesInProgress: z.number().int().min(1).max(100_000).default(DEFAULT_MAX_IN_PROGRESS),
 });
 
 export const configFileSchema = z.strictObject({
