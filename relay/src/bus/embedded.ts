@@ -133,8 +133,10 @@ export class EmbeddedBus implements Bus {
     // Every message to a client, live or queued in its session, must be one of its own bttn's.
     aedes.authorizeForward = (client, packet) => (maySubscribe(prefix, (client as BttnClient).bttnId ?? "", packet.topic) ? packet : null);
     // Protocol errors, timeouts, resets: the client's problem, but worth seeing (summarised per address).
-    const clientError = (client: Client, err: Error) =>
+    const clientError = (client: Client, err: Error & { errorCode?: number }) => {
+      if (err.errorCode && err.errorCode >= 2 && err.errorCode <= 5) return; // a refused login: authenticate logged it
       log.repeated("mqtt-error|" + from(client), "mqtt client errors from " + from(client), "info", "mqtt client error", { from: from(client), client: client.id ?? undefined, error: err.message });
+    };
     aedes.on("clientError", clientError);
     aedes.on("connectionError", clientError);
 
