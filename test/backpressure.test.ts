@@ -72,6 +72,8 @@ test(`a flood of ${DEVICES * PRESSES} presses with a bound of ${BOUND}: never mo
     assert.is(rig.relay.gate.size, 0, "nothing left in progress");
     assert.is(rig.relay.gate.waiting, 0);
     assert.ok(rig.logs.some((l) => /overloaded/.test(l)), "the log says the relay was overloaded");
+    const health = (await (await fetch(`http://127.0.0.1:${rig.relay.httpPort}/healthz`)).json()) as { presses: Record<string, number> };
+    assert.equal(health.presses, { inProgress: 0, waiting: 0, bound: BOUND, peak: BOUND, pauses: s.pauses });
   } finally {
     await rig.close();
   }

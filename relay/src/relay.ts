@@ -210,7 +210,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   const app = new Hono();
   const dataDirWatch = new DataDirWatch(opts.dataDir, log);
-  mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch));
+  mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
   mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: brokerForDevices(opts, bus) });
   ensureAdminToken(keys, log);

@@ -4,8 +4,9 @@ import type { Hono } from "hono";
 import type { Bus } from "../bus/bus";
 import type { Pipeline } from "../pipeline";
 import type { StoreHealth } from "../store/health";
+import type { PressGate } from "../limits/press-gate";
 
-export function mountHealth(app: Hono, bus: Bus, pipeline: Pipeline, startedAt: number, bttnCount: () => number, store?: () => StoreHealth): void {
+export function mountHealth(app: Hono, bus: Bus, pipeline: Pipeline, startedAt: number, bttnCount: () => number, store?: () => StoreHealth, gate?: PressGate): void {
   app.get("/healthz", (c) => {
     const connected = bus.connected();
     const storeNow = store?.();
@@ -18,6 +19,8 @@ export function mountHealth(app: Hono, bus: Bus, pipeline: Pipeline, startedAt: 
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
         bttns: bttnCount(),
         actionsInFlight: pipeline.pending,
+        // Backpressure: presses in progress, waiting unacknowledged for room, and the bound.
+        presses: gate && { inProgress: gate.size, waiting: gate.waiting, bound: gate.bound, peak: gate.stats.peak, pauses: gate.stats.pauses },
         counts: pipeline.stats,
         memoryMb: memoryMb(),
       },
