@@ -46,13 +46,16 @@ test("SIGTERM during a stream of presses: exit 0 within the bound, then every pr
       if (!err) acked.add(s);
     });
   const connect = async () => {
-    const c = mqtt.connect({ host: "127.0.0.1", port: mqttPort, username: "drain", password: SECRET, clientId: "drain-" + boot, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000 });
+    const c = mqtt.connect({ host: "127.0.0.1", port: mqttPort, username: "drain", password: SECRET, clientId: "drain." + boot, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000 });
     c.on("error", () => {});
     c.on("message", (topic, payload) => {
       const d = decodeResult(payload.toString());
       if (topic.endsWith("/result") && d.ok && d.value.boot === boot) results.push(d.value);
     });
-    await new Promise<void>((res, rej) => c.once("connect", () => c.subscribe(topicFor("bttn", "drain", "result"), { qos: 1 }, (e) => (e ? rej(e) : res()))));
+    await new Promise<void>((res, rej) => {
+      c.once("error", rej); // a refused login fails the test at once instead of hanging it
+      c.once("connect", () => c.subscribe(topicFor("bttn", "drain", "result"), { qos: 1 }, (e) => (e ? rej(e) : res())));
+    });
     for (let s = 0; s < seq; s++) if (!acked.has(s)) send(c, s);
     client = c;
   };
