@@ -100,6 +100,10 @@ test.after(async () => {
 });
 
 test("a fast press: its PUBACK and its result arrive in the same segment, PUBACK first", async () => {
+  // A first press opens the connection to the webhook's server (and warms the code up): on a busy
+  // machine that alone can outlast the hold, and it is not what a fast press is.
+  client.publish(0, "pressed");
+  await client.waitFor(isResult(0, "ok"));
   for (let seq = 1; seq <= 3; seq++) {
     const mid = client.publish(seq, "pressed");
     const result = await client.waitFor(isResult(seq, "ok"));
