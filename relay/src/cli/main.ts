@@ -3,10 +3,11 @@
 import "./gc-tuning"; // first: V8 flags must be set before the relay allocates
 import { ConfigError } from "../config/file";
 import { HELP } from "./help";
+// The project's one version: the root package.json's, which the firmware build reads too.
+import { version as VERSION } from "../../../package.json";
 import { UsageError } from "./options";
 import { parseCommandLine } from "./parse";
 
-const VERSION = "0.1.0";
 
 async function main(argv: string[]): Promise<number> {
   const line = parseCommandLine(argv, process.env, process.cwd());
