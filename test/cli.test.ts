@@ -2,7 +2,7 @@
 // while it runs, graceful shutdown with an action in flight.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { checkDeviceFile, DeviceFile } from "@bttn/shared";
@@ -106,6 +106,20 @@ test("starts with no config at all, settings from the environment; bttn add whil
     release();
     await relay.stop("SIGKILL");
     await sink.close();
+    dir.remove();
+  }
+});
+
+test("a flag the command does not take is refused, naming it, before anything is opened", async () => {
+  const dir = tempDir("cli-flag");
+  try {
+    const r = await runCli(["bttn", "list", "--url", "http://127.0.0.1:1/"], { cwd: dir.path });
+    assert.is(r.code, 2);
+    assert.is(r.stderr, "bttn-relay: bttn list does not take --url (it takes --data)\n");
+    assert.not.ok(existsSync(join(dir.path, "data")), "no database was made");
+    const help = await runCli(["--help"]);
+    assert.match(help.stdout, /bttn-relay bttn list \[--data DIR\] +list bttns/);
+  } finally {
     dir.remove();
   }
 });

@@ -1,12 +1,13 @@
-// The README's protocol reference and commands, checked against the code so they cannot drift.
+// The README's protocol reference, commands and layout, checked against the code and the tree so they cannot drift.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeDeviceConfig, decodeEvent, decodeResult, decodeStatus, EVENT_TYPES, REASONS, TOPIC_KINDS } from "@bttn/shared";
 import { HELP } from "../relay/src/cli/help";
 
-const README = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+const ROOT = join(import.meta.dirname, "..");
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const protocol = README.slice(README.indexOf("## Protocol reference"), README.indexOf("## Flashing"));
 
 test("every reason code, event type and topic is documented", () => {
@@ -33,6 +34,40 @@ test("the two fresh-machine commands are there, and --help names the flags the R
   for (const flag of ["--broker", "--mqtt-port", "--http-port", "--host", "--data", "--config", "--log-level", "--public-url", "--mqtts-port", "--tls-cert", "--tls-key"]) {
     assert.ok(README.includes(flag), "README " + flag);
     assert.ok(HELP.includes(flag), "--help " + flag);
+  }
+});
+
+/** Folders that exist on a working machine but are not the project's (see .gitignore). */
+const NOT_OURS = new Set([".git", "node_modules", "data", "dist", ".bench"]);
+
+function folders(rel: string, deep: boolean): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(ROOT, rel), { withFileTypes: true })) {
+    if (!e.isDirectory() || NOT_OURS.has(e.name)) continue;
+    const p = rel ? rel + "/" + e.name : e.name;
+    out.push(p + "/");
+    if (deep) out.push(...folders(p, true));
+  }
+  return out;
+}
+
+test("the layout section lists every top-level folder and every folder of relay/src and firmware/src, and no other", () => {
+  const section = README.slice(README.indexOf("## Layout"));
+  const block = section.slice(section.indexOf("```\n") + 4, section.indexOf("\n```", section.indexOf("```\n") + 4));
+  // An entry is a path at the start of a line of the block, e.g. "relay/src/api/   the REST API".
+  const listed = block.split("\n").map((l) => /^(\S+\/)\s/.exec(l)?.[1]).filter((p): p is string => p !== undefined);
+  assert.ok(listed.length > 10, "the layout block was found");
+  const wanted = [...folders("", false), "relay/src/", ...folders("relay/src", true), "firmware/src/", ...folders("firmware/src", true)];
+  for (const f of wanted) assert.ok(listed.includes(f), "the layout section lists " + f);
+  const exists = new Set(wanted);
+  for (const f of listed) {
+    let here = true;
+    try {
+      readdirSync(join(ROOT, f));
+    } catch {
+      here = false;
+    }
+    assert.ok(here || exists.has(f), "the layout section lists " + f + ", which does not exist");
   }
 });
 

@@ -54,7 +54,8 @@ export interface BuildResult {
 export async function buildFirmware(opts: { entry?: string; outfile?: string; budget?: number } = {}): Promise<BuildResult> {
   const outfile = opts.outfile ?? BUNDLE;
   const budget = opts.budget ?? BUDGET;
-  const version = JSON.parse(readFileSync(join(FIRMWARE, "package.json"), "utf8")).version as string;
+  // The project's one version (the relay's --version says the same).
+  const version = JSON.parse(readFileSync(join(FIRMWARE, "..", "package.json"), "utf8")).version as string;
   mkdirSync(dirname(outfile), { recursive: true });
   const r = await esbuild({
     entryPoints: [opts.entry ?? join(FIRMWARE, "src", "espruino", "main.ts")],

@@ -67,10 +67,3 @@ export function redactHeaders(h: Record<string, string>): Record<string, string>
   for (const k of Object.keys(h)) out[k] = isSecretHeader(k) ? REDACTED : h[k];
   return out;
 }
-
-/** Replaces each known secret value wherever it occurs in `text` (error messages from libraries). */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 3) out = out.split(s).join(REDACTED);
-  return out;
-}

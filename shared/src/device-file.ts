@@ -3,6 +3,7 @@
 // One build of the firmware serves every device because everything device-specific lives here.
 import { checkBttnId, ID_CHARS, ID_RULE } from "./topics";
 import { intIn, isPlainObject, numberIn, oneOf, onlyChars, unknownKey } from "./check";
+import type { Decoded } from "./messages";
 
 export interface DeviceFile {
   id: string;
@@ -96,4 +97,24 @@ export function checkDeviceFile(x: unknown): string {
     if ((e = numberIn(b.divider, 1, 100))) return "battery.divider: " + e;
   }
   return "";
+}
+
+/** What the relay knows when it makes a device file: where devices reach it, and the Wi-Fi to join. */
+export interface DeviceFileOptions {
+  relayHost: string;
+  mqttPort: number;
+  wifiSsid?: string;
+  wifiPassword?: string;
+}
+
+/**
+ * A new device file (`bttn-relay bttn add`, `POST /bttns`), checked: it holds the only copy of the
+ * secret, so one that flash.sh would refuse must not be made. The relay's alone: the firmware
+ * never imports it, and the bundle leaves it out.
+ */
+export function makeDeviceFile(id: string, secret: string, o: DeviceFileOptions): Decoded<DeviceFile> {
+  const file: DeviceFile = { id: id, secret: secret, relay: { host: o.relayHost, port: o.mqttPort } };
+  if (o.wifiSsid) file.wifi = o.wifiPassword ? { ssid: o.wifiSsid, password: o.wifiPassword } : { ssid: o.wifiSsid };
+  const bad = checkDeviceFile(file);
+  return bad ? { ok: false, error: "device file: " + bad } : { ok: true, value: file };
 }

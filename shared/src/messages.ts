@@ -9,10 +9,8 @@ export const PROTOCOL_VERSION = 1;
 export const EVENT_TYPES = ["pressed", "pressed-long", "pressed-double", "heartbeat"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 /** Event types a relay can act on: the device's, plus `not-pressed`, which the relay makes itself. */
-export type ActionEventType = EventType | "not-pressed";
-export const ACTION_EVENT_TYPES: readonly ActionEventType[] = [
-  "pressed", "pressed-long", "pressed-double", "heartbeat", "not-pressed",
-];
+export const ACTION_EVENT_TYPES = ["pressed", "pressed-long", "pressed-double", "heartbeat", "not-pressed"] as const;
+export type ActionEventType = (typeof ACTION_EVENT_TYPES)[number];
 
 export const RESULT_STATES = ["pending", "ok", "fail"] as const;
 export type ResultState = (typeof RESULT_STATES)[number];
@@ -235,13 +233,14 @@ export function encodeStatus(s: Status): string {
   return asciiJson(o);
 }
 
+/** `v` first, then each setting of CONFIG_KEYS that is set, in that list's order (whatever it is). */
 export function encodeDeviceConfig(c: DeviceConfig): string {
   const o: Record<string, unknown> = { v: 1 };
   const keys = CONFIG_KEYS.split(" ");
-  for (let i = 1; i < keys.length; i++) {
+  for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const val = (c as unknown as Record<string, unknown>)[k];
-    if (val !== undefined) o[k] = val;
+    if (k !== "v" && val !== undefined) o[k] = val;
   }
   return asciiJson(o);
 }

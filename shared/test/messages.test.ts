@@ -115,6 +115,9 @@ test("device config: round trip and rejections", () => {
   assert.ok(d.ok);
   if (d.ok) assert.equal(d.value, c);
   assert.is(encodeDeviceConfig({ v: 1 }), '{"v":1}');
+  // The order of the fields given does not matter: v first, then the protocol's order.
+  const reversed = { heartbeatS: 3600, sleep: false, doubleMs: 400, double: true, longMs: 1500, v: 1 as const };
+  assert.is(encodeDeviceConfig(reversed), '{"v":1,"longMs":1500,"double":true,"doubleMs":400,"sleep":false,"heartbeatS":3600}');
   const bad = (o: Record<string, unknown>) => err(decodeDeviceConfig(JSON.stringify({ v: 1, ...o })));
   assert.match(bad({ longMs: 50 }), /^longMs: must be between 300 and 10000/);
   assert.match(bad({ doubleMs: 5000 }), /^doubleMs:/);

@@ -1,8 +1,7 @@
 // /bttns/{id}/actions/{event}: set or remove one event type's action (admins; not for bttns the
 // config file owns).
-import { ACTION_EVENT_TYPES } from "@bttn/shared";
 import type { Actions } from "../config/schema";
-import { ACTION_TYPES_TEXT } from "../config/schema";
+import { ACTION_TYPES_TEXT, eventTypeSchema } from "../config/schema";
 import { writableBttn } from "./bttns";
 import type { ApiDeps } from "./deps";
 import { badField, notFound } from "./errors";
@@ -11,8 +10,9 @@ import type { Routes } from "./route";
 import { actionBody, bttnInfo } from "./schemas";
 
 function eventType(raw: string): keyof Actions {
-  if (!(ACTION_EVENT_TYPES as readonly string[]).includes(raw)) throw badField("path", "event", "must be one of " + ACTION_TYPES_TEXT);
-  return raw as keyof Actions;
+  const t = eventTypeSchema.safeParse(raw);
+  if (!t.success) throw badField("path", "event", "must be one of " + ACTION_TYPES_TEXT);
+  return t.data;
 }
 
 export function actionRoutes(r: Routes, d: ApiDeps): void {

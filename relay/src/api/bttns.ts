@@ -1,6 +1,7 @@
 // /bttns: list and read (a key sees its bttns, an admin all); create, replace, remove and give a new
 // secret (admins). Bttns declared in the config file are the file's: the API only reads them.
-import { deviceFileFor } from "../cli/bttn-commands";
+import { DeviceFile, makeDeviceFile } from "@bttn/shared";
+import { guessLanAddress } from "../lan-address";
 import type { Bttn } from "../store/bttns";
 import { newSecret } from "../store/secrets";
 import { bttnFor, mayActFor } from "./auth";
@@ -19,12 +20,10 @@ export function writableBttn(d: ApiDeps, id: string): Bttn {
   return b;
 }
 
-function deviceFile(d: ApiDeps, id: string, secret: string, o: z.output<typeof deviceFileOptions> | undefined) {
-  try {
-    return deviceFileFor(id, secret, { relayHost: o?.relayHost ?? d.mqtt?.host, mqttPort: d.mqtt?.port ?? 1883, wifiSsid: o?.wifi?.ssid, wifiPassword: o?.wifi?.password });
-  } catch (e) {
-    throw new ApiError(400, (e as Error).message, "deviceFile", "body");
-  }
+function deviceFile(d: ApiDeps, id: string, secret: string, o: z.output<typeof deviceFileOptions> | undefined): DeviceFile {
+  const made = makeDeviceFile(id, secret, { relayHost: o?.relayHost ?? d.mqtt?.host ?? guessLanAddress(), mqttPort: d.mqtt?.port || 1883, wifiSsid: o?.wifi?.ssid, wifiPassword: o?.wifi?.password });
+  if (!made.ok) throw new ApiError(400, made.error, "deviceFile", "body");
+  return made.value;
 }
 
 export function bttnRoutes(r: Routes, d: ApiDeps): void {

@@ -1,5 +1,6 @@
 // What the API shows of stored things: never a secret, a hash or a salt. Each view is typed by its
 // answer schema, so what is sent is what the OpenAPI description says.
+import { ACTION_EVENT_TYPES } from "@bttn/shared";
 import type { z } from "zod";
 import type { Actions, HttpAction } from "../config/schema";
 import { isSecretParam, REDACTED, redactHeaders, redactUrl } from "../redact";
@@ -59,7 +60,10 @@ export function redactAction(a: HttpAction): HttpAction {
 
 export function redactActions(actions: Actions): Actions {
   const out: Actions = {};
-  for (const [type, a] of Object.entries(actions)) if (a) out[type] = { http: redactAction(a.http) };
+  for (const type of ACTION_EVENT_TYPES) {
+    const a = actions[type];
+    if (a) out[type] = { http: redactAction(a.http) };
+  }
   return out;
 }
 

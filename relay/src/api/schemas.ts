@@ -18,7 +18,7 @@ function named<S extends z.ZodType>(id: string, s: S, description?: string): S {
 }
 
 const time = z.string().meta({ format: "date-time" });
-const eventType = z.enum(ACTION_EVENT_TYPES as unknown as [string, ...string[]]);
+const eventType = z.enum(ACTION_EVENT_TYPES);
 
 // ── bodies ──────────────────────────────────────────────────────────────────────────────────────
 

@@ -1,7 +1,7 @@
 // `bttn-relay bttn ...` and `action set`: edit bttns in the database directly. A running relay picks
 // the change up within a second (it watches the database), so a new bttn can connect at once.
 import { guessLanAddress } from "../lan-address";
-import { checkBttnId, checkDeviceFile, DeviceFile } from "@bttn/shared";
+import { checkBttnId, DeviceFile, makeDeviceFile } from "@bttn/shared";
 import { httpActionSchema, formatIssues, actionsSchema, ACTION_TYPES_TEXT } from "../config/schema";
 import { BttnStore } from "../store/bttns";
 import { openDb } from "../store/db";
@@ -26,14 +26,6 @@ export interface AddOptions {
   wifiPassword?: string;
 }
 
-/** The device file for flash.sh, which holds the only copy of the secret (the REST API makes it too). */
-export function deviceFileFor(id: string, secret: string, o: Omit<AddOptions, "name">): DeviceFile {
-  const file: DeviceFile = { id, secret, relay: { host: o.relayHost ?? guessLanAddress(), port: o.mqttPort || 1883 } };
-  if (o.wifiSsid) file.wifi = o.wifiPassword ? { ssid: o.wifiSsid, password: o.wifiPassword } : { ssid: o.wifiSsid };
-  const bad = checkDeviceFile(file);
-  if (bad) throw new UsageError("device file: " + bad);
-  return file;
-}
 
 /** Adds a bttn; returns the device file for flash.sh (it holds the only copy of the secret). */
 export function addBttn(dataDir: string, id: string, o: AddOptions): DeviceFile {
@@ -41,7 +33,9 @@ export function addBttn(dataDir: string, id: string, o: AddOptions): DeviceFile 
   if (e) throw new UsageError("bttn id " + JSON.stringify(id) + ": " + e);
   const secret = newSecret();
   // Made first: a bad --relay-host must not leave behind a bttn whose secret nobody saw.
-  const file = deviceFileFor(id, secret, o);
+  const made = makeDeviceFile(id, secret, { relayHost: o.relayHost ?? guessLanAddress(), mqttPort: o.mqttPort || 1883, wifiSsid: o.wifiSsid, wifiPassword: o.wifiPassword });
+  if (!made.ok) throw new UsageError(made.error);
+  const file = made.value;
   withStore(dataDir, (s) => {
     if (s.get(id)) throw new UsageError("a bttn " + JSON.stringify(id) + " exists already (bttn secret " + id + " gives it a new secret)");
     s.create(id, "cli", secret, { props: o.name ? { name: o.name } : {} });

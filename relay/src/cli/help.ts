@@ -1,61 +1,76 @@
-// The text of `bttn-relay --help`. Keep it true: a user on a Pi reads it first.
+// The text of `bttn-relay --help`, written from the command table (commands.ts) and the flags
+// (flags.ts), so it lists exactly what the parser takes. Keep the prose true: a user on a Pi reads
+// it first.
 import { HTTP_LIMITS as L } from "../http/server";
+import { Command, COMMANDS } from "./commands";
+import { flag, FlagName, flagUsage } from "./flags";
+import { ENV } from "./options";
+
+const WIDTH = 100;
+const SUMMARY_COLUMN = 38;
+const HELP_COLUMN = 27;
+const ENV_COLUMN = 81;
 
 const s = (ms: number) => ms / 1000 + " s";
+const pad = (text: string, n: number) => (text.length < n ? text + " ".repeat(n - text.length) : text + " ");
+
+/** `[--name NAME]`, `--url URL`, `[--arg key=value ...]`, `--bttn ID [--bttn ID ...]`. */
+function usageOf(c: Command, name: FlagName): string {
+  const u = flagUsage(name);
+  const required = c.required?.includes(name) ?? false;
+  if (flag(name).multiple) return required ? `${u} [${u} ...]` : `[${u} ...]`;
+  return required ? u : `[${u}]`;
+}
+
+/** Words wrapped at WIDTH; the lines after the first indented by 8. */
+function wrap(words: string[]): string[] {
+  const lines: string[] = [];
+  let line = "  bttn-relay";
+  for (const w of words) {
+    if (line.length + 1 + w.length > WIDTH) {
+      lines.push(line);
+      line = "       ";
+    }
+    line += " " + w;
+  }
+  return lines.concat(line);
+}
+
+function commandLines(c: Command): string[] {
+  const head = c.words === "run" ? wrap(["[run]", "[options]"]) : wrap([c.words, ...c.args, ...c.flags.map((f) => usageOf(c, f))]);
+  const summary = c.summary.map((l) => " ".repeat(SUMMARY_COLUMN) + l);
+  if (head.length === 1 && head[0].length < SUMMARY_COLUMN) return [pad(head[0], SUMMARY_COLUMN) + c.summary[0], ...summary.slice(1)];
+  return [...head, ...summary];
+}
+
+/** One flag of run: its help lines, the environment variable at the end of the last one. */
+function optionLines(name: FlagName): string[] {
+  const f = flag(name);
+  const lines = (f.help ?? []).map((l, i) => (i === 0 ? pad("  " + flagUsage(name), HELP_COLUMN) : " ".repeat(HELP_COLUMN)) + l);
+  if (f.setting) lines[lines.length - 1] = pad(lines[lines.length - 1], ENV_COLUMN) + ENV[f.setting];
+  return lines;
+}
+
+const run = COMMANDS.find((c) => c.words === "run")!;
+/** Settings of run that other commands take too, such as --data. */
+const shared = [...new Set(COMMANDS.filter((c) => c !== run).flatMap((c) => c.flags.filter((f) => flag(f).setting)))];
+const list = (names: string[]) => (names.length < 2 ? names.join("") : names.slice(0, -1).join(", ") + " and " + names[names.length - 1]);
 
 export const HELP = `bttn-relay: turns bttn presses (MQTT) into webhooks (HTTP) and answers the button's LED.
 
 Usage:
-  bttn-relay [run] [options]          start the relay (the default command)
-  bttn-relay bttn add <id> [--name NAME] [--relay-host HOST] [--wifi-ssid SSID] [--wifi-password PW]
-                                      add a bttn; prints its secret and a device file for flash.sh
-  bttn-relay bttn list                list bttns
-  bttn-relay bttn remove <id>         remove a bttn (its history is kept)
-  bttn-relay bttn secret <id>         give a bttn a new secret (prints it)
-  bttn-relay action set <id> <event> --url URL [--method GET|POST|PUT|DELETE|PATCH]
-        [--format form|json] [--arg key=value ...] [--header Name=value ...] [--timeout MS]
-        [--dynamic-origin https://host:port ...]
-                                      set the HTTP action of a bttn added with the CLI; with
-                                      --url dynamic and headers, the origins a registered
-                                      webhook may have (its headers go nowhere else)
-  bttn-relay keys create --name NAME --bttn ID [--bttn ID ...]
-                                      make an API key for a webhook server acting for those
-                                      bttns (dynamic webhooks, read API); prints it, only now
-  bttn-relay keys list                list API keys and admin tokens (never the keys themselves)
-  bttn-relay keys revoke <key id>     revoke a key or token for good; its webhooks stop counting
-  bttn-relay admin token [--name NAME]
-                                      make an admin token for the REST API; prints it, only now
-  bttn-relay config check [FILE]      validate a config file and exit
+${COMMANDS.flatMap(commandLines).join("\n")}
   bttn-relay --help | --version
 
 Options of run (each also as an environment variable):
-  --broker URL             use an external MQTT broker (mqtt://host:1883, mqtts://host:8883)
-                           instead of the embedded one                           BTTN_BROKER
-  --broker-username NAME   user name at the external broker                      BTTN_BROKER_USERNAME
-  --broker-password PW     password at the external broker                       BTTN_BROKER_PASSWORD
-  --mqtt-port N|off        embedded broker's plain MQTT port (default 1883);
-                           off: none, devices use mqtts only (needs --tls-cert)  BTTN_MQTT_PORT
-  --mqtts-port N           embedded broker's MQTT-over-TLS port, open when
-                           --tls-cert is given (default 8883)                    BTTN_MQTTS_PORT
-  --http-port N            port for /healthz and the API (default 8080); HTTPS
-                           when --tls-cert is given                              BTTN_HTTP_PORT
-  --tls-cert FILE          the relay's certificate (PEM, intermediates after it)
-                           for mqtts and HTTPS (or relay.tls in the config)      BTTN_TLS_CERT
-  --tls-key FILE           its private key (PEM, unencrypted)                    BTTN_TLS_KEY
-  --host ADDR              listen on this address only (default: all)            BTTN_HOST
-  --data DIR               where the SQLite database lives (default ./data)      BTTN_DATA
-  --config FILE            config file, JSON or YAML (default: bttn-relay.json,
-                           bttn-relay.yaml or bttn-relay.yml in this directory)  BTTN_CONFIG
-  --log-level LEVEL        silent, error, warn, info (default) or debug          BTTN_LOG_LEVEL
-  --public-url URL         where webhook servers reach this relay, for async
-                           callback URLs (default http://<LAN address>:<http port>,
-                           https:// with --tls-cert)                             BTTN_PUBLIC_URL
+${run.flags.flatMap(optionLines).join("\n")}
+
+${list(shared.map((f) => "--" + f))} mean the same for the other commands as for run,
+environment variables included. A command refuses a flag it does not take.
 
 HTTP connections must send their request headers within ${s(L.headersTimeoutMs)} and the whole request within ${s(L.requestTimeoutMs)};
 idle keep-alive connections close after ${s(L.keepAliveTimeoutMs)}; at most ${L.maxConnections} are open at once. A TLS handshake
 (mqtts or HTTPS) must finish within ${s(L.handshakeTimeoutMs)}.
-
-Options of bttn, action, keys, admin and config commands: --data DIR (as above).
 
 REST API: http(s)://<host>:<http port>/api/v1 (description: /api/v1/openapi.json). At its first start
 the relay makes an admin token and writes it into the log once, in a warn line marked

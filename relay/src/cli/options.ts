@@ -1,6 +1,7 @@
 // Settings of `bttn-relay run`: flags, else environment variables, else defaults.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { HTTP_URL_MESSAGE, isHttpUrl } from "../config/http-url";
 import { LOG_LEVELS, LogLevel } from "../log";
 
 export interface RunSettings {
@@ -54,7 +55,7 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
   const broker = pick("broker");
   if (broker !== undefined && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(broker)) throw new UsageError("--broker: must be a URL such as mqtt://host:1883 or mqtts://host:8883");
   const publicUrl = pick("publicUrl");
-  if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl)) throw new UsageError("--public-url: must be an http:// or https:// URL");
+  if (publicUrl !== undefined && !isHttpUrl(publicUrl)) throw new UsageError("--public-url: " + HTTP_URL_MESSAGE);
   const tlsCert = pick("tlsCert") || undefined;
   const tlsKey = pick("tlsKey") || undefined;
   if (!tlsCert !== !tlsKey) throw new UsageError(tlsCert ? "--tls-cert needs --tls-key (the certificate's private key)" : "--tls-key needs --tls-cert");

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ACTION_EVENT_TYPES, checkBttnId, checkDeviceConfig } from "@bttn/shared";
 import { originProblem } from "../engine/dynamic-origins";
 import { MAX_ARGS_DEPTH, tooDeep } from "./args-depth";
+import { HTTP_URL_MESSAGE, isHttpUrl } from "./http-url";
 import { DEFAULT_RATE_LIMIT } from "../limits/press-rate";
 import { DEFAULT_MAX_IN_PROGRESS } from "../limits/press-gate";
 
@@ -30,8 +31,8 @@ const originSchema = z.string().superRefine((o, ctx) => {
 export const httpActionSchema = z.strictObject({
   method: z.enum(HTTP_METHODS).default("GET"),
   /** A URL (tags allowed) or "dynamic": the webhook registered through the REST API for this bttn. */
-  url: z.string().min(1).refine((u) => u === "dynamic" || /^https?:\/\/[^\s]+$/i.test(u), {
-    message: 'must be an http:// or https:// URL, or "dynamic"',
+  url: z.string().min(1).refine((u) => u === "dynamic" || isHttpUrl(u), {
+    message: HTTP_URL_MESSAGE + ', or "dynamic"',
   }),
   format: z.enum(["form", "json"]).default("form"),
   /** Arguments: an object (values may contain tags), or a raw body template string. */
@@ -74,7 +75,7 @@ export type Action = z.output<typeof actionSchema>;
 
 export const ACTION_TYPES_TEXT = ACTION_EVENT_TYPES.join(", ");
 
-const eventTypeSchema = z.enum(ACTION_EVENT_TYPES as unknown as [string, ...string[]]);
+export const eventTypeSchema = z.enum(ACTION_EVENT_TYPES);
 
 export const actionsSchema = z.partialRecord(eventTypeSchema, actionSchema).default({});
 export type Actions = z.output<typeof actionsSchema>;
@@ -120,7 +121,7 @@ export type BttnFileEntry = z.output<typeof bttnFileEntrySchema>;
 
 export const relaySettingsSchema = z.strictObject({
   /** Base URL where webhook servers can reach this relay (for async callback URLs). */
-  publicUrl: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http:// or https:// URL").optional(),
+  publicUrl: z.string().refine(isHttpUrl, HTTP_URL_MESSAGE).optional(),
   /** Topic prefix. */
   prefix: z.string().regex(/^[A-Za-z0-9_-]+$/).optional(),
   /** A press older than this (seconds, by its `age`) fails with `stale` instead of firing. */

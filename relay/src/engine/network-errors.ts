@@ -8,8 +8,10 @@
 // - certificate problems: the OpenSSL verify code (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED,
 //   UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...) or ERR_TLS_CERT_ALTNAME_INVALID for a wrong host name
 // - an answer that is not HTTP: HTTPParserError, whose `code` is often undefined
-// - our own deadline: whatever we passed to abort() (no code), hence the `timedOut` flag
+// - our own deadline: a DeadlineError (capped-request.ts), which the transport turns into a
+//   `timeout` itself before it gets here
 import { ActionError } from "./http";
+import { printable } from "./printable";
 
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT", "ERR_TLS_HANDSHAKE_TIMEOUT"]);
 
@@ -46,20 +48,15 @@ interface ErrorShape {
   hostname?: unknown;
 }
 
-function printable(s: string, max = 160): string {
-  const clean = s.replace(/[^\x20-\x7e]/g, "?");
-  return clean.length > max ? clean.slice(0, max) + "..." : clean;
-}
-
-/** Maps a thrown network error to a reason; `timedOut` says whether our own deadline fired. */
-export function classifyNetworkError(err: unknown, timedOut: boolean): ActionError {
+/** Maps a thrown network error to a reason. */
+export function classifyNetworkError(err: unknown): ActionError {
   const e = (err !== null && typeof err === "object" ? err : {}) as ErrorShape;
   const code = typeof e.code === "string" ? e.code : "";
   const name = typeof e.name === "string" ? e.name : "";
   const msg = typeof e.message === "string" ? e.message : String(err);
   const syscall = typeof e.syscall === "string" ? e.syscall : "";
 
-  if (timedOut || TIMEOUT_CODES.has(code) || name === "DeadlineError") return new ActionError("timeout", "no answer in time");
+  if (TIMEOUT_CODES.has(code) || name === "DeadlineError") return new ActionError("timeout", "no answer in time");
   if (DNS_CODES.has(code) || syscall === "getaddrinfo" || syscall.startsWith("query")) {
     const host = typeof e.hostname === "string" ? " " + printable(e.hostname, 100) : "";
     return new ActionError("dns", "the host name" + host + " did not resolve (" + (code || "no address") + ")");

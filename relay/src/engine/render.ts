@@ -214,17 +214,3 @@ export function renderArgs(args: Record<string, unknown>, ctx: TagContext): Reco
   return out;
 }
 
-/**
- * Whether `tag` would be rendered anywhere in `x`: a template string, or any string value inside
- * arrays and objects (an args object, a header map, a whole action). Escaped `<<TAG>` does not count.
- * The engine asks this for CALLBACKURL, to know if a press needs a callback URL.
- */
-export function usesTag(x: unknown, tag: TagName): boolean {
-  if (typeof x === "string") return x.indexOf(tag) >= 0 && compileTemplate(x).tags.indexOf(tag) >= 0;
-  if (Array.isArray(x)) return x.some((v) => usesTag(v, tag));
-  if (x !== null && typeof x === "object") {
-    const o = x as Record<string, unknown>;
-    return Object.keys(o).some((k) => usesTag(o[k], tag));
-  }
-  return false;
-}

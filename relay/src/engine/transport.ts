@@ -101,7 +101,7 @@ export class Transport {
           this.stats.retries++;
           continue;
         }
-        throw classifyNetworkError(err, false);
+        throw classifyNetworkError(err);
       }
     }
   };

@@ -6,6 +6,7 @@ import { headerValue, headerValues, HttpResponse, Layer, Send } from "../http";
 import { Challenge, parseChallenges, parseParams } from "./challenge";
 import { digestAuthorization, newCnonce, pickDigestChallenge } from "./digest";
 import { NonceCache, NonceState } from "./nonce-cache";
+import { printable } from "../printable";
 import { refusal, withAuthorization, type Credentials } from "./refusal";
 
 export function digestLayer(cred: Credentials): Layer {
@@ -68,5 +69,5 @@ function unsupported(challenges: Challenge[]): string | undefined {
   const what = digest
     .map((c) => (c.params.nonce ? "algorithm " + (c.params.algorithm || "MD5") + (c.params.qop ? ", qop " + c.params.qop : "") : "no nonce"))
     .join("; ");
-  return "the server's Digest challenge (" + what.replace(/[^\x20-\x7e]/g, "?").slice(0, 120) + ") asks for something the relay does not support";
+  return "the server's Digest challenge (" + printable(what, 120) + ") asks for something the relay does not support";
 }

@@ -3,6 +3,7 @@
 // realm, never the password or the header we sent.
 import { ActionError, headerValues, HttpRequest, HttpResponse } from "../http";
 import { parseChallenges } from "./challenge";
+import { printable } from "../printable";
 
 export interface Credentials {
   username: string;
@@ -18,11 +19,6 @@ export function withAuthorization(req: HttpRequest, value: string): HttpRequest 
   return { ...req, headers: { ...req.headers, authorization: value } };
 }
 
-function printable(s: string): string {
-  const clean = s.replace(/[^\x20-\x7e]/g, "?");
-  return JSON.stringify(clean.length > 80 ? clean.slice(0, 80) + "..." : clean);
-}
-
 /** The `auth` failure for a 401 or 403 answer to a request made as `ours`. */
 export function refusal(res: HttpResponse, ours: AuthScheme, detail?: string): ActionError {
   const name = NAMES[ours];
@@ -36,6 +32,6 @@ export function refusal(res: HttpResponse, ours: AuthScheme, detail?: string): A
     return new ActionError("auth", "the server asks for " + theirs.join(" or ") + " authentication, but the action is set to " + name, 401);
   }
   if (detail) return new ActionError("auth", detail, 401);
-  const realm = mine.length > 0 && mine[0].params.realm !== undefined ? " for realm " + printable(mine[0].params.realm) : "";
+  const realm = mine.length > 0 && mine[0].params.realm !== undefined ? " for realm " + JSON.stringify(printable(mine[0].params.realm, 80)) : "";
   return new ActionError("auth", "the server rejected the " + name + " credentials" + realm + " (HTTP 401)", 401);
 }
