@@ -60,7 +60,9 @@ test("a hold that nobody releases ends by itself after about HOLD_MAX_MS", async
   while (p.received() === "" && performance.now() - t0 < 1000) await sleep(2);
   const waited = performance.now() - t0;
   assert.is(p.received(), "ack;");
-  assert.ok(waited >= HOLD_MAX_MS - 5 && waited < HOLD_MAX_MS * 2 + 50, "released after " + waited.toFixed(0) + " ms");
+  // Not before the limit; the upper bound only tells "ended by itself" from "never" (timers run late
+  // on a busy 2-core machine: 135 ms was seen in CI), the sweep's period is what sets it.
+  assert.ok(waited >= HOLD_MAX_MS - 5 && waited < 600, "released after " + waited.toFixed(0) + " ms");
   assert.is(hold.size, 0);
   p.close();
 });
