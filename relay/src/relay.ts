@@ -89,6 +89,9 @@ export interface Relay {
   close(): Promise<void>;
 }
 
+/** How often the relay checks for bttns changed by another process (the CLI): an old session goes within a second. */
+const BTTN_WATCH_MS = 500;
+
 /** Extra time on top of the slowest action's timeout, for recording and answering. */
 const DRAIN_GRACE_MS = 2000;
 
@@ -202,6 +205,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     throw e;
   }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
+  // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
+  const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));
   const restored = callbacks.restore(
     (eventId) => events.get(eventId)?.state === "waiting",
     (row) => bttns.get(row.bttn)?.actions[events.get(row.eventId)?.type as "pressed"]?.http.callbackTimeout ?? 60_000,
@@ -218,6 +223,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   try {
     http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   } catch (e) {
+    stopWatch();
     await bus.close();
     await engine.close();
     await checkpointer.stop();
@@ -245,6 +251,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       ]);
       if (!drained) log.warn("presses still in progress at the shutdown bound: the next start closes them as failed, not re-fired", { count: gate.size, boundMs });
       callbacks?.close(); // waiting presses stay in the store; the next start waits on
+      stopWatch();
       await bus.close();
       await engine.close();
       commit.close();
