@@ -237,6 +237,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   // At shutdown, after the HTTP server closed: the presses taken are finished and answered while
   // the broker is still up for their results, but no longer than the slowest action's timeout allows.
   parts.add("the presses in progress", async () => {
+    gate.close(); // done already at shutdown; after a failed start, nothing new is taken either
     const boundMs = drainBoundMs(bttns.list());
     const drained = await Promise.race([
       Promise.all([gate.idle(), pipeline.drain()]).then(() => true),
