@@ -66,6 +66,9 @@ t("Positive: pending while waiting, then ok; the token is single use", async ({ 
   assert.is((await call(url, json("Positive"))).status, 404, "a second callback finds nothing");
   await sleep(50);
   assert.is(d.results.filter((x) => x.seq === seq && (x.state === "ok" || x.state === "fail")).length, 1, "counted once");
+  // Decided by the callback, the press still ends in its one outcome line; the token is not in it.
+  assert.ok(rig.logs.some((l) => /press ok bttn=kitchen type=pressed outcome=ok durationMs=\d+$/.test(l)), rig.logs.filter((l) => l.includes("press ")).join("\n"));
+  assert.not.ok(rig.logs.some((l) => l.includes(url.slice(url.lastIndexOf("/") + 1))), "the callback token is in the log");
 });
 
 t("Negative and fail → fail with reason negative; success works as form PUT and as GET", async ({ rig }) => {

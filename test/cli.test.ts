@@ -77,7 +77,9 @@ test("starts with no config at all, settings from the environment; bttn add whil
     const list = await runCli(["bttn", "list"], { cwd: dir.path, env });
     assert.match(list.stdout, /^porch\tcli\tPorch\tpressed$/m);
 
-    // The running relay picks up the new bttn at once: no restart.
+    // The running relay picks up the new bttn without a restart: it checks for changes from other
+    // processes on a timer (under a second), so the action just set is there after one.
+    await sleep(1000);
     const d = await connectDevice({ port: mqttPort, id: "porch", secret: file.secret });
     const seq = await d.press("pressed");
     await d.result(seq, ["pending"]);

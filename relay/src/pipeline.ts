@@ -60,6 +60,15 @@ const noop = () => {};
 
 type Ident = { boot: string; seq: number };
 
+/** What the log line of a press's outcome says about it besides the outcome. */
+interface PressFacts {
+  type: string;
+  /** When the relay received it (ms since the epoch): the line's duration counts from there. */
+  receivedAt: number;
+  /** Why its action failed (never holds secrets: see engine/engine.ts's Outcome). */
+  error?: string;
+}
+
 export class Pipeline {
   private inFlight = new Set<Promise<void>>();
   readonly stats = { events: 0, duplicates: 0, rejected: 0, ok: 0, fail: 0, rateLimited: 0 };
@@ -164,24 +173,24 @@ export class Pipeline {
         this.o.events.finish(accepted.eventId, "ok", null, null);
         return; // heartbeats need no answer unless the user attached an action
       }
-      return this.conclude(bttn.id, ev, accepted.eventId, "fail", "no-action");
+      return this.conclude(bttn.id, ev, accepted.eventId, "fail", "no-action", undefined, { type: ev.type, receivedAt: now });
     }
-    if (ev.age > this.o.staleAfterMs) return this.conclude(bttn.id, ev, accepted.eventId, "fail", "stale");
+    if (ev.age > this.o.staleAfterMs) return this.conclude(bttn.id, ev, accepted.eventId, "fail", "stale", undefined, { type: ev.type, receivedAt: now });
     if (!this.limiter.take(bttn.id, now)) {
       this.stats.rateLimited++;
       const n = this.limiter.refused(bttn.id, now);
       if (n !== undefined) this.o.log.warn("presses over the rate limit: answered fail rate-limited, not fired", { bttn: bttn.id, presses: n, ...this.o.rateLimit });
-      return this.conclude(bttn.id, ev, accepted.eventId, "fail", "rate-limited");
+      return this.conclude(bttn.id, ev, accepted.eventId, "fail", "rate-limited", undefined, { type: ev.type, receivedAt: now });
     }
 
     // `pending` only for actions that take a while: a webhook answering within PENDING_AFTER_MS
     // goes straight to ok/fail, which saves a publish and its PUBACK per press (the device shows
     // its own "sent" state meanwhile and waits at least FIRST_ANSWER_MS for a first answer).
     const pendingTimer = setTimeout(() => this.publish(bttn.id, pendingResult(ev, action.timeout)), this.o.pendingAfterMs ?? PENDING_AFTER_MS);
-    return this.fire(bttn, ev, action, accepted.eventId, accepted.pressedAt, accepted.counters).finally(() => clearTimeout(pendingTimer));
+    return this.fire(bttn, ev, action, accepted.eventId, now, accepted.pressedAt, accepted.counters).finally(() => clearTimeout(pendingTimer));
   }
 
-  private async fire(bttn: Bttn, ev: DeviceEvent, action: HttpAction, eventId: number, pressedAt: number, counters: ReturnType<EventStore["getCounters"]>): Promise<void> {
+  private async fire(bttn: Bttn, ev: DeviceEvent, action: HttpAction, eventId: number, receivedAt: number, pressedAt: number, counters: ReturnType<EventStore["getCounters"]>): Promise<void> {
     const startedAt = Date.now();
     let req: HttpRequest | undefined;
     let outcome: Outcome;
@@ -223,11 +232,9 @@ export class Pipeline {
       this.o.callbacks!.firstRequestDone(callback.tokenHash, outcome.ok);
       if (outcome.ok) return;
     }
-    if (outcome.ok) this.conclude(bttn.id, ev, eventId, "ok", undefined, outcome.status);
-    else {
-      this.o.log.info("action failed", { bttn: bttn.id, type: ev.type, reason: outcome.reason, status: outcome.status, error: outcome.error });
-      this.conclude(bttn.id, ev, eventId, "fail", outcome.reason ?? "internal", outcome.status);
-    }
+    const press: PressFacts = { type: ev.type, receivedAt, error: outcome.error };
+    if (outcome.ok) this.conclude(bttn.id, ev, eventId, "ok", undefined, outcome.status, press);
+    else this.conclude(bttn.id, ev, eventId, "fail", outcome.reason ?? "internal", outcome.status, press);
   }
 
   /** The callback manager's events: a verdict (or the deadline) decided an async press. */
@@ -239,8 +246,13 @@ export class Pipeline {
     waiting: (row: CallbackRow, remainingMs: number) => this.publish(row.bttn, pendingResult(row, remainingMs)),
   };
 
-  private conclude(bttnId: string, ev: Ident, eventId: number, state: "ok" | "fail", reason?: Reason, code?: number): void {
+  /**
+   * Every press ends here: recorded, answered, and one info line in the log (the only one for a
+   * press that went well), built only when info lines are written: it is on every press's path.
+   */
+  private conclude(bttnId: string, ev: Ident, eventId: number, state: "ok" | "fail", reason?: Reason, code?: number, press?: PressFacts): void {
     this.o.events.finish(eventId, state, reason ?? null, code ?? null);
+    if (this.o.log.level === "info" || this.o.log.level === "debug") this.logOutcome(bttnId, eventId, state, reason, code, press);
     if (state === "ok") {
       this.stats.ok++;
       this.publish(bttnId, okResult(ev, code));
@@ -248,6 +260,21 @@ export class Pipeline {
       this.stats.fail++;
       this.publish(bttnId, failResult(ev, reason ?? "internal", code));
     }
+  }
+
+  private logOutcome(bttn: string, eventId: number, outcome: "ok" | "fail", reason: Reason | undefined, status: number | undefined, press: PressFacts | undefined): void {
+    // An async press decided by its callback: its facts are in the store (it may predate a restart).
+    const row = press ? undefined : this.o.events.get(eventId);
+    const receivedAt = press ? press.receivedAt : row?.received_at;
+    this.o.log.info("press " + outcome, {
+      bttn,
+      type: press ? press.type : row?.type,
+      outcome,
+      reason,
+      status,
+      durationMs: receivedAt === undefined ? undefined : Date.now() - receivedAt,
+      error: press?.error,
+    });
   }
 
   /** Waits for actions under way (each is bounded by its own timeout). */

@@ -33,10 +33,12 @@ import { KeyStore } from "./store/keys";
 import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
-import { readTlsFiles, TlsFiles } from "./tls-files";
+import { readTlsFiles, TlsFiles, TlsPem } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
 import { PressGate } from "./limits/press-gate";
+import { checkPortFree } from "./listen";
+import { StartedParts } from "./started-parts";
 
 export interface RelayOptions {
   dataDir: string;
@@ -89,6 +91,9 @@ export interface Relay {
   close(): Promise<void>;
 }
 
+/** How often the relay checks for bttns changed by another process (the CLI): an old session goes within a second. */
+const BTTN_WATCH_MS = 500;
+
 /** Extra time on top of the slowest action's timeout, for recording and answering. */
 const DRAIN_GRACE_MS = 2000;
 
@@ -126,19 +131,42 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const parsed = configFileSchema.safeParse(opts.config ?? {});
   if (!parsed.success) throw new ConfigError((opts.configSource ?? "config") + ": " + formatIssues(parsed.error));
   const config = parsed.data;
-  const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
   const tlsFiles = opts.tls ?? config.relay.tls;
   const tls = tlsFiles ? readTlsFiles(tlsFiles) : undefined;
   if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener");
   if (tls && tls.validTo.getTime() < Date.now()) log.warn("the TLS certificate has expired: clients will refuse it", { cert: tlsFiles!.cert, validTo: tls.validTo.toISOString() });
 
+  // A port in use fails the start here, before the data directory is touched: a first start that
+  // cannot run must not leave an empty database (or a printed admin token nobody can use) behind.
+  if (!opts.broker && opts.mqttPort !== "off") await checkPortFree(opts.mqttPort ?? 1883, opts.host);
+  if (!opts.broker && tls) await checkPortFree(opts.mqttsPort ?? 8883, opts.host);
+  await checkPortFree(opts.httpPort ?? 8080, opts.host);
+
+  // Every part that starts is added here; a failure anywhere below closes those started, in reverse.
+  const parts = new StartedParts(log);
+  try {
+    return await startParts(opts, config, tls, log, startedAt, parts);
+  } catch (e) {
+    await parts.closeAll();
+    throw e;
+  }
+}
+
+async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | undefined, log: Logger, startedAt: number, parts: StartedParts): Promise<Relay> {
+  const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
   const db = openDb(opts.dataDir, log);
+  parts.add("the database", () => void db.close());
   warnIfShared(opts.dataDir, log);
   const checkpointer = startCheckpointer(db, undefined, (err) =>
     log.error("the WAL checkpoint thread failed; the relay's own connection checkpoints instead", { error: err }),
   );
-  const bttns = new BttnStore(db);
+  parts.add("the checkpoint thread", () => checkpointer.stop());
   const commit = new GroupCommit(db, log);
+  parts.add("the store's commits", () => {
+    commit.close();
+    log.debug("store commits", commit.stats);
+  });
+  const bttns = new BttnStore(db);
   const events = new EventStore(db, commit);
   const status = new StatusStore(db, commit);
   const keys = new KeyStore(db);
@@ -158,6 +186,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const engine = new ActionEngine(new Transport({ lookup: opts.lookup }))
     .use((a) => (a.followRedirects ? redirectLayer() : undefined))
     .use((a) => (a.auth ? authLayer(a.auth) : undefined));
+  parts.add("the action engine", () => engine.close());
   let httpPort = 0;
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
   const callbackStore = new CallbackStore(db, commit);
@@ -193,38 +222,42 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     }
   });
 
-  try {
-    await bus.start(pipeline.onMessage);
-  } catch (e) {
-    await checkpointer.stop();
-    db.close();
-    await engine.close();
-    throw e;
-  }
+  await bus.start(pipeline.onMessage); // a failed start closes what it had opened itself
+  parts.add("the MQTT " + (bus.mode === "embedded" ? "broker" : "connection"), () => bus.close());
   for (const b of bttns.list()) publishDeviceConfig(b.id);
+  // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
+  const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));
+  parts.add("the bttn watch", stopWatch);
   const restored = callbacks.restore(
     (eventId) => events.get(eventId)?.state === "waiting",
     (row) => bttns.get(row.bttn)?.actions[events.get(row.eventId)?.type as "pressed"]?.http.callbackTimeout ?? 60_000,
   );
+  parts.add("the async callbacks", () => callbacks.close()); // waiting presses stay in the store; the next start waits on
   if (restored) log.info("still waiting for async callbacks from before the restart", { count: restored });
+  // At shutdown, after the HTTP server closed: the presses taken are finished and answered while
+  // the broker is still up for their results, but no longer than the slowest action's timeout allows.
+  parts.add("the presses in progress", async () => {
+    gate.close(); // done already at shutdown; after a failed start, nothing new is taken either
+    const boundMs = drainBoundMs(bttns.list());
+    const drained = await Promise.race([
+      Promise.all([gate.idle(), pipeline.drain()]).then(() => true),
+      new Promise<false>((res) => setTimeout(() => res(false), boundMs).unref()),
+    ]);
+    if (!drained) log.warn("presses still in progress at the shutdown bound: the next start closes them as failed, not re-fired", { count: gate.size, boundMs });
+  });
 
   const app = new Hono();
   const dataDirWatch = new DataDirWatch(opts.dataDir, log);
+  parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
   mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: brokerForDevices(opts, bus) });
-  ensureAdminToken(keys, log);
-  let http;
-  try {
-    http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
-  } catch (e) {
-    await bus.close();
-    await engine.close();
-    await checkpointer.stop();
-    db.close();
-    throw e;
-  }
+  const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
+  parts.add("the HTTP server", () => http.close());
   httpPort = http.port;
+  // Last: only a relay that runs shows its first admin token (one printed by a failed start would
+  // be the only one, and lost).
+  ensureAdminToken(keys, log);
   const mqttPort = bus instanceof EmbeddedBus ? bus.port : 0;
   const mqttsPort = bus instanceof EmbeddedBus ? bus.tlsPort : 0;
   log.info("relay started", { broker: bus.mode, mqttPort: mqttPort || undefined, mqttsPort: mqttsPort || undefined, [http.secure ? "httpsPort" : "httpPort"]: http.port, bttns: bttns.list().length, data: opts.dataDir });
@@ -233,25 +266,11 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const close = () =>
     (closing ??= (async () => {
       // New presses stop here, at once: they stay unacknowledged, so devices send them again to the
-      // next relay (QoS 1). The ones taken are finished and answered first: the broker stays up
-      // for their results, but no longer than the slowest action's timeout allows.
+      // next relay (QoS 1). The rest closes in reverse order of starting (the HTTP server first,
+      // then the presses in progress are finished, then the broker, ..., the database last).
       gate.close();
-      const boundMs = drainBoundMs(bttns.list());
-      log.info("shutting down: new presses are left unacknowledged; finishing those in progress", { count: gate.size, boundMs });
-      await http.close();
-      const drained = await Promise.race([
-        Promise.all([gate.idle(), pipeline.drain()]).then(() => true),
-        new Promise<false>((res) => setTimeout(() => res(false), boundMs).unref()),
-      ]);
-      if (!drained) log.warn("presses still in progress at the shutdown bound: the next start closes them as failed, not re-fired", { count: gate.size, boundMs });
-      callbacks?.close(); // waiting presses stay in the store; the next start waits on
-      await bus.close();
-      await engine.close();
-      commit.close();
-      dataDirWatch.stop();
-      log.debug("store commits", commit.stats);
-      await checkpointer.stop();
-      db.close();
+      log.info("shutting down: new presses are left unacknowledged; finishing those in progress", { count: gate.size, boundMs: drainBoundMs(bttns.list()) });
+      await parts.closeAll();
       log.info("relay stopped");
       log.flush();
     })());

@@ -129,4 +129,34 @@ test("another process's change is seen (data_version)", () => {
   }
 });
 
+test("reads are pure; refresh() loads another process's changes and keeps the objects of unchanged bttns", () => {
+  const dir = tempDir("cfg3");
+  try {
+    const a = openDb(dir.path);
+    const b = openDb(dir.path);
+    const sb = new BttnStore(b);
+    sb.create("one", "cli", "one-secret-1", {});
+    sb.create("two", "cli", "two-secret-1", {});
+    const sa = new BttnStore(a);
+    const changes: string[] = [];
+    sa.onChange((cs) => changes.push(...cs.map((c) => c.id + ":" + c.what)));
+    const one = sa.get("one");
+    sb.update("two", { secret: "two-secret-2" });
+    sb.remove("one");
+    assert.is(sa.get("one"), one, "get() does not read the database");
+    sa.refresh();
+    assert.is(sa.get("one"), undefined);
+    assert.equal(changes.sort(), ["one:removed", "two:secret"]);
+    const two = sa.get("two");
+    sb.create("three", "cli", "three-secret-1", {});
+    sa.refresh();
+    assert.is(sa.get("two"), two, "an unchanged bttn keeps its object");
+    assert.ok(sa.get("three"));
+    a.close();
+    b.close();
+  } finally {
+    dir.remove();
+  }
+});
+
 test.run();

@@ -41,7 +41,8 @@ interface Ticket {
   socket: Socket;
 }
 
-type BttnClient = Client & { bttnId?: string };
+/** `secretHash`: the secret it logged in with; once the bttn has another (or is gone), its publishes are refused. */
+type BttnClient = Client & { bttnId?: string; secretHash?: string };
 
 function authError(message: string, returnCode: number): AuthenticateError {
   const e = new Error(message) as AuthenticateError;
@@ -100,6 +101,7 @@ export class EmbeddedBus implements Bus {
       throttle.succeeded(address);
       pending.loggedIn(client.conn as Socket);
       (client as BttnClient).bttnId = id;
+      (client as BttnClient).secretHash = bttns.get(id)?.secret.hash;
       done(null, true);
     };
     aedes.authorizePublish = (client: Client | null, packet: PublishPacket, done) => {
@@ -109,7 +111,13 @@ export class EmbeddedBus implements Bus {
         log.repeated("mqtt-publish|" + id, "refused publishes of bttn " + id, "warn", "mqtt publish refused", { bttn: id, topic: packet.topic, why: "a bttn may publish only to its own event and status topics" });
         return done(new Error("not allowed to publish to " + packet.topic));
       }
-      if (!packet.topic.endsWith("/event")) return done(null);
+      if (!packet.topic.endsWith("/event")) return done(null); // its will (offline) still tells that it went
+      if (bttns.get(id)?.secret.hash !== (client as BttnClient).secretHash) {
+        // A session from before its bttn's secret changed (or the bttn was removed) is being
+        // disconnected: no press it still sends may fire.
+        client.close();
+        return done(new Error("the bttn's secret changed or it was removed"));
+      }
       // A press passes the gate before it is acknowledged: over the bound it waits here, and the
       // broker reads nothing more from this device meanwhile (see limits/press-gate.ts).
       const socket = client.conn as Socket;

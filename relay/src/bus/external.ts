@@ -106,7 +106,9 @@ export class ExternalBus implements Bus {
   }
 
   disconnectBttn(): void {
-    // The external broker owns device sessions and credentials.
+    // The external broker owns device sessions and credentials: the relay cannot end them. A
+    // removed bttn's presses are still refused (the pipeline finds no bttn), within the store's
+    // check interval; a changed secret must be changed in the broker too.
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 // The bttns: the one source of truth for ids, secrets, properties and actions. The config file,
 // the CLI and the REST API all write here; the broker and the engine read through the in-memory
-// copy, which reloads when another process (the CLI) commits to the database.
+// copy. Reads never touch the database: the running relay calls `watch`, which checks on a timer
+// whether another process (the CLI) committed, so a change shows (and old sessions go) within a
+// second even when no device sends anything.
 import type { Db } from "./db";
 import { dataVersion } from "./db";
 import { hashSecret, SecretHash, verifySecret } from "./secrets";
@@ -64,7 +66,6 @@ export interface FileSync {
 export class BttnStore {
   private cache = new Map<string, Bttn>();
   private version = -1;
-  private lastCheck = 0;
   private listeners: Array<(changes: BttnChange[]) => void> = [];
   private readonly q;
 
@@ -91,35 +92,54 @@ export class BttnStore {
   private reload(): void {
     const before = this.cache;
     const next = new Map<string, Bttn>();
-    for (const r of this.q.all.all()) next.set(r.id, fromRow(r));
-    this.cache = next;
-    this.version = dataVersion(this.db);
     const changed: BttnChange[] = [];
-    for (const [id, b] of next) {
-      const old = before.get(id);
-      if (!old) changed.push({ id, what: "added" });
-      else if (old.secret.hash !== b.secret.hash) changed.push({ id, what: "secret" });
-      else if (old.updatedAt !== b.updatedAt) changed.push({ id, what: "definition" });
+    for (const r of this.q.all.all()) {
+      const old = before.get(r.id);
+      if (!old) changed.push({ id: r.id, what: "added" });
+      else if (old.secret.hash !== r.secret_hash) changed.push({ id: r.id, what: "secret" });
+      else if (old.updatedAt !== r.updated_at || old.origin !== r.origin) changed.push({ id: r.id, what: "definition" });
+      else {
+        // Unchanged: the same object, so what hangs off its actions (the engine's chain, a
+        // Digest nonce) lives on when another bttn changes.
+        next.set(r.id, old);
+        continue;
+      }
+      next.set(r.id, fromRow(r));
     }
     for (const id of before.keys()) if (!next.has(id)) changed.push({ id, what: "removed" });
+    this.cache = next;
+    this.version = dataVersion(this.db);
     if (changed.length && before.size + next.size > 0) for (const l of this.listeners) l(changed);
   }
 
-  /** Picks up commits by other processes; cheap enough to call per message, throttled anyway. */
-  refresh(force = false): void {
-    const now = Date.now();
-    if (!force && now - this.lastCheck < 200) return;
-    this.lastCheck = now;
+  /** Reloads if anything committed to the database since the last load (another process, the CLI). */
+  refresh(): void {
     if (dataVersion(this.db) !== this.version) this.reload();
   }
 
+  /**
+   * Checks for other processes' changes every `intervalMs` (the running relay; a CLI command reads
+   * once). A failed check (the database locked too long) goes to `onError` and is tried again at
+   * the next tick. Returns the function that stops it.
+   */
+  watch(intervalMs: number, onError: (err: Error) => void): () => void {
+    const timer = setInterval(() => {
+      try {
+        this.refresh();
+      } catch (e) {
+        onError(e as Error);
+      }
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Pure: the copy in memory, as of the last load. */
   get(id: string): Bttn | undefined {
-    this.refresh();
     return this.cache.get(id);
   }
 
   list(): Bttn[] {
-    this.refresh();
     return [...this.cache.values()];
   }
 
@@ -127,7 +147,7 @@ export class BttnStore {
   authenticate(id: string, secret: string): boolean {
     let b = this.cache.get(id);
     if (!b || !verifySecret(secret, b.secret)) {
-      this.refresh(true);
+      this.refresh();
       b = this.cache.get(id);
     }
     return !!b && verifySecret(secret, b.secret);
@@ -149,7 +169,7 @@ export class BttnStore {
 
   /** Replaces the given parts of a bttn's definition; a new secret if `secret` is given. */
   update(id: string, input: BttnInput & { origin?: BttnOrigin; secret?: string }): Bttn | undefined {
-    const cur = this.cache.get(id) ?? (this.refresh(true), this.cache.get(id));
+    const cur = this.cache.get(id) ?? (this.refresh(), this.cache.get(id));
     if (!cur) return undefined;
     const sh = input.secret !== undefined && !verifySecret(input.secret, cur.secret) ? hashSecret(input.secret) : cur.secret;
     this.q.update.run({
@@ -180,7 +200,7 @@ export class BttnStore {
   applyConfigFile(config: ConfigFile): FileSync {
     const result: FileSync = { added: [], updated: [], removed: [] };
     this.db.transaction(() => {
-      this.refresh(true);
+      this.refresh();
       for (const id of Object.keys(config.bttns)) {
         const e = config.bttns[id];
         const { secret, actions, device, ...props } = e;

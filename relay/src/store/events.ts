@@ -91,8 +91,8 @@ export class EventStore {
         "INSERT INTO runs (event_id, bttn, method, url, status, duration_ms, reason, error, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       interrupted: db.prepare("UPDATE events SET state = 'fail', reason = 'internal', finished_at = ? WHERE state = 'running'"),
-      one: db.prepare<[number], { id: number; bttn: string; boot: string; seq: number; type: string; state: EventState }>(
-        "SELECT id, bttn, boot, seq, type, state FROM events WHERE id = ?",
+      one: db.prepare<[number], { id: number; bttn: string; boot: string; seq: number; type: string; state: EventState; received_at: number }>(
+        "SELECT id, bttn, boot, seq, type, state, received_at FROM events WHERE id = ?",
       ),
     };
     // `unrecorded`: the press was answered `fail internal` because its first insert failed; it is
