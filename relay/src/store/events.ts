@@ -177,44 +177,81 @@ export class EventStore {
 
   feed(bttn: string, query: FeedQuery): FeedEntry[] {
     this.commit.flush(); // reads see every write made so far, lazy ones included
-    const where = ["bttn = ?"];
-    const args: unknown[] = [bttn];
-    if (query.type) {
-      where.push("type = ?");
-      args.push(query.type);
-    }
-    if (query.after !== undefined) {
-      where.push("id > ?");
-      args.push(query.after);
-    }
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
-    const rows = this.db
-      .prepare(`SELECT * FROM events WHERE ${where.join(" AND ")} ORDER BY id ${query.after !== undefined ? "ASC" : "DESC"} LIMIT ${limit}`)
-      .all(...args) as Array<Record<string, unknown>>;
-    const runsQ = this.db.prepare("SELECT * FROM runs WHERE event_id = ? ORDER BY id");
+    const rows = feedStatement(this.db, query.type !== undefined, query.after !== undefined).all({
+      bttn,
+      limit,
+      ...(query.type !== undefined && { type: query.type }),
+      ...(query.after !== undefined && { after: query.after }),
+    });
     return rows.map((r) => ({
-      id: r.id as number,
-      type: r.type as string,
-      boot: r.boot as string,
-      seq: r.seq as number,
-      age: r.age as number,
-      bat: r.bat as number | null,
-      rssi: r.rssi as number | null,
-      receivedAt: new Date(r.received_at as number).toISOString(),
-      pressedAt: new Date(r.pressed_at as number).toISOString(),
-      counter: r.counter as number,
-      state: r.state as EventState,
-      reason: r.reason as Reason | null,
-      code: r.code as number | null,
-      runs: (runsQ.all(r.id) as Array<Record<string, unknown>>).map((x) => ({
-        method: x.method as string,
-        url: x.url as string,
-        status: x.status as number | null,
-        durationMs: x.duration_ms as number,
-        reason: x.reason as Reason | null,
-        error: x.error as string | null,
-        startedAt: new Date(x.started_at as number).toISOString(),
-      })),
+      id: r.id,
+      type: r.type,
+      boot: r.boot,
+      seq: r.seq,
+      age: r.age,
+      bat: r.bat,
+      rssi: r.rssi,
+      receivedAt: new Date(r.received_at).toISOString(),
+      pressedAt: new Date(r.pressed_at).toISOString(),
+      counter: r.counter,
+      state: r.state,
+      reason: r.reason,
+      code: r.code,
+      runs: (JSON.parse(r.runs) as RunRow[]).map((x) => ({ ...x, startedAt: new Date(x.startedAt).toISOString() })),
     }));
   }
+}
+
+interface FeedRow {
+  id: number;
+  type: string;
+  boot: string;
+  seq: number;
+  age: number;
+  bat: number | null;
+  rssi: number | null;
+  received_at: number;
+  pressed_at: number;
+  counter: number;
+  state: EventState;
+  reason: Reason | null;
+  code: number | null;
+  /** JSON array of RunRow, oldest first. */
+  runs: string;
+}
+
+type RunRow = Omit<FeedEntry["runs"][number], "startedAt"> & { startedAt: number };
+
+interface FeedParams {
+  bttn: string;
+  type?: string;
+  after?: number;
+  limit: number;
+}
+
+/**
+ * One statement per shape of feed query (with or without a type, newest first or after an id),
+ * each served in id order by the (bttn, id) or the (bttn, type, id) index, and each event's runs gathered in the same
+ * statement (runs_by_event, whose entries are in id order: the subquery's ORDER BY costs no sort), so a page of the feed is one query however many events it holds.
+ */
+export function feedSql(typed: boolean, after: boolean): string {
+  return `SELECT e.id, e.type, e.boot, e.seq, e.age, e.bat, e.rssi, e.received_at, e.pressed_at, e.counter, e.state, e.reason, e.code,
+    (SELECT json_group_array(json_object('method', r.method, 'url', r.url, 'status', r.status, 'durationMs', r.duration_ms,
+        'reason', r.reason, 'error', r.error, 'startedAt', r.started_at))
+      FROM (SELECT * FROM runs WHERE event_id = e.id ORDER BY id) r) AS runs
+    FROM events e INDEXED BY ${typed ? "events_by_bttn_type_id" : "events_by_bttn_id"}
+    WHERE e.bttn = @bttn${typed ? " AND e.type = @type" : ""}${after ? " AND e.id > @after" : ""}
+    ORDER BY e.id ${after ? "ASC" : "DESC"} LIMIT @limit`;
+}
+
+const feedStatements = new WeakMap<Db, Map<string, import("better-sqlite3").Statement<[FeedParams], FeedRow>>>();
+
+function feedStatement(db: Db, typed: boolean, after: boolean) {
+  let byShape = feedStatements.get(db);
+  if (!byShape) feedStatements.set(db, (byShape = new Map()));
+  const shape = (typed ? "t" : "") + (after ? "a" : "");
+  let st = byShape.get(shape);
+  if (!st) byShape.set(shape, (st = db.prepare<[FeedParams], FeedRow>(feedSql(typed, after))));
+  return st;
 }
