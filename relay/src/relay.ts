@@ -33,7 +33,7 @@ import { KeyStore } from "./store/keys";
 import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
-import { readTlsFiles, TlsFiles } from "./tls-files";
+import { readCaFile, readTlsFiles, TlsFiles } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
 import { PressGate } from "./limits/press-gate";
@@ -48,6 +48,8 @@ export interface RelayOptions {
   broker?: string;
   brokerUsername?: string;
   brokerPassword?: string;
+  /** PEM file of the CA that signed an mqtts:// broker's certificate (when it is not a public one). */
+  brokerCa?: string;
   /** Embedded broker's plain MQTT port (default 1883); "off": none (then TLS must be set). */
   mqttPort?: number | "off";
   /** Embedded broker's mqtts port when TLS is set (default 8883). */
@@ -130,6 +132,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const tlsFiles = opts.tls ?? config.relay.tls;
   const tls = tlsFiles ? readTlsFiles(tlsFiles) : undefined;
   if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener");
+  const brokerCa = opts.brokerCa ? readCaFile(opts.brokerCa, "broker CA") : undefined;
   if (tls && tls.validTo.getTime() < Date.now()) log.warn("the TLS certificate has expired: clients will refuse it", { cert: tlsFiles!.cert, validTo: tls.validTo.toISOString() });
 
   const db = openDb(opts.dataDir, log);
@@ -150,7 +153,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
   const gate = new PressGate(opts.maxPressesInProgress ?? config.relay.maxPressesInProgress, log);
   const bus: Bus = opts.broker
-    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log, gate })
+    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, ca: brokerCa, clientId: relayClientId(opts.dataDir), prefix, log, gate })
     : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, gate, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
 
   // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are

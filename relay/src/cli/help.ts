@@ -33,6 +33,8 @@ Options of run (each also as an environment variable):
                            instead of the embedded one                           BTTN_BROKER
   --broker-username NAME   user name at the external broker                      BTTN_BROKER_USERNAME
   --broker-password PW     password at the external broker                       BTTN_BROKER_PASSWORD
+  --broker-ca FILE         CA certificate (PEM) that signed an mqtts:// broker's
+                           certificate, when it is not a public CA               BTTN_BROKER_CA
   --mqtt-port N|off        embedded broker's plain MQTT port (default 1883);
                            off: none, devices use mqtts only (needs --tls-cert)  BTTN_MQTT_PORT
   --mqtts-port N           embedded broker's MQTT-over-TLS port, open when
