@@ -37,6 +37,9 @@ import { readCaFile, readTlsFiles, TlsFiles } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
 import { PressGate } from "./limits/press-gate";
+import { NotPressedWatch } from "./schedule/not-pressed";
+import { NotPressedStore } from "./store/not-pressed";
+import { Clock, systemClock } from "./schedule/clock";
 
 export interface RelayOptions {
   dataDir: string;
@@ -71,6 +74,8 @@ export interface RelayOptions {
   loginThrottle?: Partial<LoginThrottleOptions>;
   /** Backpressure bound; overrides the config file's `relay.maxPressesInProgress`. */
   maxPressesInProgress?: number;
+  /** The not-pressed watch's time (default: the system's); tests move it by hand. */
+  clock?: Clock;
 }
 
 export interface Relay {
@@ -228,6 +233,15 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     throw e;
   }
   httpPort = http.port;
+  const notPressed = new NotPressedWatch({
+    bttns: () => bttns.list(),
+    store: new NotPressedStore(db, commit),
+    fire: (b, window, now) => pipeline.notPressed(b, window.end, now),
+    clock: opts.clock ?? systemClock,
+    log,
+    timeZone: config.relay.timeZone,
+  });
+  await notPressed.start(); // windows that ended while the relay was down
   const mqttPort = bus instanceof EmbeddedBus ? bus.port : 0;
   const mqttsPort = bus instanceof EmbeddedBus ? bus.tlsPort : 0;
   log.info("relay started", { broker: bus.mode, mqttPort: mqttPort || undefined, mqttsPort: mqttsPort || undefined, [http.secure ? "httpsPort" : "httpPort"]: http.port, bttns: bttns.list().length, data: opts.dataDir });
@@ -239,6 +253,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       // next relay (QoS 1). The ones taken are finished and answered first: the broker stays up
       // for their results, but no longer than the slowest action's timeout allows.
       gate.close();
+      await notPressed.stop();
       const boundMs = drainBoundMs(bttns.list());
       log.info("shutting down: new presses are left unacknowledged; finishing those in progress", { count: gate.size, boundMs });
       await http.close();

@@ -1,8 +1,11 @@
 // The feed: every accepted event, its counters, its outcome and the HTTP runs it caused. The
 // UNIQUE (bttn, boot, seq) constraint is what makes a redelivered press fire its action only once.
-import type { DeviceEvent, Reason } from "@bttn/shared";
+import type { ActionEventType, DeviceEvent, Reason } from "@bttn/shared";
 import type { Db } from "./db";
 import type { GroupCommit } from "./group-commit";
+
+/** An event the feed records: a device's, or one the relay makes itself (`not-pressed`). */
+export type FeedEvent = Omit<DeviceEvent, "type"> & { type: ActionEventType };
 
 export type EventState = "running" | "waiting" | "ok" | "fail";
 
@@ -97,7 +100,7 @@ export class EventStore {
     };
     // `unrecorded`: the press was answered `fail internal` because its first insert failed; it is
     // stored as failed so that a redelivery gets that answer again instead of firing late.
-    this.acceptTx = (bttn: string, ev: DeviceEvent, receivedAt: number, unrecorded = false): Accepted => {
+    this.acceptTx = (bttn: string, ev: FeedEvent, receivedAt: number, unrecorded = false): Accepted => {
       // Counted in a copy until the transaction commits: the next event in the same transaction must
       // see this one, and nobody else may see a count that could still be rolled back.
       const c = this.staged.get(bttn) ?? { ...this.countersOf(bttn) };
@@ -138,7 +141,7 @@ export class EventStore {
    * Records an event once. A fresh event is counted and starts in state 'running'; a repeat of a
    * known identity returns how the first one went, so the caller can answer without firing again.
    */
-  accept(bttn: string, ev: DeviceEvent, receivedAt: number): Promise<Accepted> {
+  accept(bttn: string, ev: FeedEvent, receivedAt: number): Promise<Accepted> {
     return this.commit.call(() => this.acceptTx(bttn, ev, receivedAt)).catch((err: unknown) => {
       // Not committed, so the caller answers `fail internal` and does not fire. Once the database
       // takes writes again the press is stored with that outcome (queued writes keep their order,

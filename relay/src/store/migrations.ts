@@ -106,4 +106,12 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX events_by_bttn_id ON events (bttn, id);
   CREATE INDEX events_by_bttn_type_id ON events (bttn, type, id);
   `,
+  `
+  -- not-pressed: per bttn, the end of the last expected-press window that was checked (ms since the
+  -- epoch), so a window that ended while the relay was down is checked once at the next start.
+  CREATE TABLE not_pressed_checks (
+    bttn TEXT PRIMARY KEY,
+    checked_until INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
