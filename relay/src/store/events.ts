@@ -1,6 +1,7 @@
 // The feed: every accepted event, its counters, its outcome and the HTTP runs it caused. The
 // UNIQUE (bttn, boot, seq) constraint is what makes a redelivered press fire its action only once.
 import type { ActionEventType, DeviceEvent, Reason } from "@bttn/shared";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./db";
 import type { GroupCommit } from "./group-commit";
 
@@ -69,10 +70,11 @@ export class EventStore {
   /** Counts of the transaction under way; they replace `counters` if it commits. */
   private readonly staged = new Map<string, Counters>();
   private readonly q;
+  private readonly feedQueries: Record<FeedShape, Statement<[FeedParams], FeedRow>>;
   private readonly acceptTx;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly commit: GroupCommit,
   ) {
     this.q = {
@@ -98,6 +100,8 @@ export class EventStore {
         "SELECT id, bttn, boot, seq, type, state FROM events WHERE id = ?",
       ),
     };
+    const feedQuery = (typed: boolean, after: boolean) => db.prepare<[FeedParams], FeedRow>(feedSql(typed, after));
+    this.feedQueries = { allNewest: feedQuery(false, false), allAfter: feedQuery(false, true), typedNewest: feedQuery(true, false), typedAfter: feedQuery(true, true) };
     // `unrecorded`: the press was answered `fail internal` because its first insert failed; it is
     // stored as failed so that a redelivery gets that answer again instead of firing late.
     this.acceptTx = (bttn: string, ev: FeedEvent, receivedAt: number, unrecorded = false): Accepted => {
@@ -181,7 +185,7 @@ export class EventStore {
   feed(bttn: string, query: FeedQuery): FeedEntry[] {
     this.commit.flush(); // reads see every write made so far, lazy ones included
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
-    const rows = feedStatement(this.db, query.type !== undefined, query.after !== undefined).all({
+    const rows = this.feedQueries[(query.type !== undefined ? "typed" : "all") + (query.after !== undefined ? "After" : "Newest") as FeedShape].all({
       bttn,
       limit,
       ...(query.type !== undefined && { type: query.type }),
@@ -226,6 +230,8 @@ interface FeedRow {
 
 type RunRow = Omit<FeedEntry["runs"][number], "startedAt"> & { startedAt: number };
 
+type FeedShape = "allNewest" | "allAfter" | "typedNewest" | "typedAfter";
+
 interface FeedParams {
   bttn: string;
   type?: string;
@@ -234,9 +240,10 @@ interface FeedParams {
 }
 
 /**
- * One statement per shape of feed query (with or without a type, newest first or after an id),
- * each served in id order by the (bttn, id) or the (bttn, type, id) index, and each event's runs gathered in the same
- * statement (runs_by_event, whose entries are in id order: the subquery's ORDER BY costs no sort), so a page of the feed is one query however many events it holds.
+ * One statement per shape of feed query (all types or one, newest first or after an id), each
+ * served in id order by the (bttn, id) or the (bttn, type, id) index, with each event's runs gathered
+ * in the same statement through runs_by_event (whose entries are in id order, so the inner ORDER BY
+ * costs no sort): a page of the feed is one query however many events it holds.
  */
 export function feedSql(typed: boolean, after: boolean): string {
   return `SELECT e.id, e.type, e.boot, e.seq, e.age, e.bat, e.rssi, e.received_at, e.pressed_at, e.counter, e.state, e.reason, e.code,
@@ -246,15 +253,4 @@ export function feedSql(typed: boolean, after: boolean): string {
     FROM events e INDEXED BY ${typed ? "events_by_bttn_type_id" : "events_by_bttn_id"}
     WHERE e.bttn = @bttn${typed ? " AND e.type = @type" : ""}${after ? " AND e.id > @after" : ""}
     ORDER BY e.id ${after ? "ASC" : "DESC"} LIMIT @limit`;
-}
-
-const feedStatements = new WeakMap<Db, Map<string, import("better-sqlite3").Statement<[FeedParams], FeedRow>>>();
-
-function feedStatement(db: Db, typed: boolean, after: boolean) {
-  let byShape = feedStatements.get(db);
-  if (!byShape) feedStatements.set(db, (byShape = new Map()));
-  const shape = (typed ? "t" : "") + (after ? "a" : "");
-  let st = byShape.get(shape);
-  if (!st) byShape.set(shape, (st = db.prepare<[FeedParams], FeedRow>(feedSql(typed, after))));
-  return st;
 }
