@@ -1,6 +1,6 @@
 // The feed: every accepted event, its counters, its outcome and the HTTP runs it caused. The
 // UNIQUE (bttn, boot, seq) constraint is what makes a redelivered press fire its action only once.
-import type { ActionEventType, DeviceEvent, Reason } from "@bttn/shared";
+import { ACTION_EVENT_TYPES, ActionEventType, DeviceEvent, Reason } from "@bttn/shared";
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./db";
 import type { GroupCommit } from "./group-commit";
@@ -241,16 +241,18 @@ interface FeedParams {
 
 /**
  * One statement per shape of feed query (all types or one, newest first or after an id), each
- * served in id order by the (bttn, id) or the (bttn, type, id) index, with each event's runs gathered
- * in the same statement through runs_by_event (whose entries are in id order, so the inner ORDER BY
- * costs no sort): a page of the feed is one query however many events it holds.
+ * served in id order by the (bttn, type, id) index without a sort: one type is a range of the index,
+ * all types the merge of the ranges of each type (a UNION ALL whose ORDER BY SQLite merges). Each
+ * event's runs are gathered in the same statement through runs_by_event (its entries are in id
+ * order, so the inner ORDER BY costs no sort): a page of the feed is one query.
  */
 export function feedSql(typed: boolean, after: boolean): string {
-  return `SELECT e.id, e.type, e.boot, e.seq, e.age, e.bat, e.rssi, e.received_at, e.pressed_at, e.counter, e.state, e.reason, e.code,
+  const range = (type: string) => `SELECT e.id, e.type, e.boot, e.seq, e.age, e.bat, e.rssi, e.received_at, e.pressed_at, e.counter, e.state, e.reason, e.code,
     (SELECT json_group_array(json_object('method', r.method, 'url', r.url, 'status', r.status, 'durationMs', r.duration_ms,
         'reason', r.reason, 'error', r.error, 'startedAt', r.started_at))
       FROM (SELECT * FROM runs WHERE event_id = e.id ORDER BY id) r) AS runs
-    FROM events e INDEXED BY ${typed ? "events_by_bttn_type_id" : "events_by_bttn_id"}
-    WHERE e.bttn = @bttn${typed ? " AND e.type = @type" : ""}${after ? " AND e.id > @after" : ""}
-    ORDER BY e.id ${after ? "ASC" : "DESC"} LIMIT @limit`;
+    FROM events e INDEXED BY events_by_bttn_type_id
+    WHERE e.bttn = @bttn AND e.type = ${type}${after ? " AND e.id > @after" : ""}`;
+  const ranges = typed ? range("@type") : ACTION_EVENT_TYPES.map((t) => range(`'${t}'`)).join("\n  UNION ALL\n");
+  return `${ranges}\n  ORDER BY id ${after ? "ASC" : "DESC"} LIMIT @limit`;
 }
