@@ -31,7 +31,7 @@ test("the example payloads decode with the protocol package", () => {
 test("the two fresh-machine commands are there, and --help names the flags the README names", () => {
   assert.ok(README.includes("```sh\nnpm ci && npm start\n```"));
   assert.ok(README.includes("```sh\n./scripts/install-test-deps.sh && npm ci && npm test\n```"));
-  for (const flag of ["--broker", "--mqtt-port", "--http-port", "--host", "--data", "--config", "--log-level", "--public-url", "--mqtts-port", "--tls-cert", "--tls-key"]) {
+  for (const flag of ["--broker", "--mqtt-port", "--http-port", "--host", "--data", "--config", "--log-level", "--public-url", "--mqtts-port", "--tls-cert", "--tls-key", "--broker-ca"]) {
     assert.ok(README.includes(flag), "README " + flag);
     assert.ok(HELP.includes(flag), "--help " + flag);
   }

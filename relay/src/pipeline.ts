@@ -23,7 +23,7 @@ import { ActionError, HttpRequest } from "./engine/http";
 import type { Logger } from "./log";
 import { redactUrl } from "./redact";
 import type { Bttn, BttnStore } from "./store/bttns";
-import type { Accepted, EventStore } from "./store/events";
+import type { Accepted, EventStore, FeedEvent } from "./store/events";
 import type { StatusStore } from "./store/status";
 import type { HttpAction } from "./config/schema";
 import { resolveTls } from "./engine/tls";
@@ -31,6 +31,12 @@ import { checkDynamicTarget } from "./engine/dynamic-origins";
 import type { CallbackManager, Outcome as CallbackOutcome } from "./callbacks/manager";
 import type { CallbackRow } from "./callbacks/store";
 import { PressRateLimiter, RateLimit } from "./limits/press-rate";
+
+/**
+ * The `boot` of events the relay makes itself (not-pressed). A device's boot is hex, so this one
+ * can never be a device's; nothing is published to the device for these.
+ */
+export const RELAY_BOOT = "relay";
 
 /** See onAccepted; documented in the protocol reference (README). */
 export const PENDING_AFTER_MS = 100;
@@ -127,6 +133,7 @@ export class Pipeline {
   }
 
   private publish(bttnId: string, r: Result): void {
+    if (r.boot === RELAY_BOOT) return; // the relay's own event: the device did not send it and waits for no answer
     this.o.bus.publish(topicFor(this.o.prefix, bttnId, "result"), encodeResult(r), false);
   }
 
@@ -145,13 +152,28 @@ export class Pipeline {
     p.then(done);
   }
 
+  /**
+   * A bttn was not pressed in its window (schedule/not-pressed.ts): records its `not-pressed` event
+   * (identity: boot RELAY_BOOT, seq the window's end in seconds, so one window fires once) and
+   * fires its action like a press's. Resolves once the event is recorded; the action goes on.
+   */
+  notPressed(bttn: Bttn, windowEnd: number, now: number): Promise<void> {
+    const ev: FeedEvent = { v: 1, boot: RELAY_BOOT, seq: Math.floor(windowEnd / 1000), type: "not-pressed", age: Math.max(0, now - windowEnd) };
+    const recorded = this.o.events.accept(bttn.id, ev, now);
+    const p = recorded
+      .then((accepted) => this.onAccepted(bttn, ev, now, accepted))
+      .catch((err) => this.o.log.error("could not record or fire not-pressed", { bttn: bttn.id, seq: ev.seq, error: err as Error }));
+    this.track(p);
+    return recorded.then(() => undefined);
+  }
+
   private track(p: Promise<void>): void {
     this.inFlight.add(p);
     p.finally(() => this.inFlight.delete(p));
   }
 
   /** Returns the action under way, if one was started. */
-  private onAccepted(bttn: Bttn, ev: DeviceEvent, now: number, accepted: Accepted): Promise<void> | void {
+  private onAccepted(bttn: Bttn, ev: FeedEvent, now: number, accepted: Accepted): Promise<void> | void {
     if (!accepted.fresh) {
       this.stats.duplicates++;
       this.o.log.debug("duplicate event, not fired again", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, state: accepted.state });
@@ -175,8 +197,9 @@ export class Pipeline {
       }
       return this.conclude(bttn.id, ev, accepted.eventId, "fail", "no-action", undefined, { type: ev.type, receivedAt: now });
     }
-    if (ev.age > this.o.staleAfterMs) return this.conclude(bttn.id, ev, accepted.eventId, "fail", "stale", undefined, { type: ev.type, receivedAt: now });
-    if (!this.limiter.take(bttn.id, now)) {
+    const own = ev.boot === RELAY_BOOT; // not-pressed: late by design when the relay was down, and once a day
+    if (!own && ev.age > this.o.staleAfterMs) return this.conclude(bttn.id, ev, accepted.eventId, "fail", "stale", undefined, { type: ev.type, receivedAt: now });
+    if (!own && !this.limiter.take(bttn.id, now)) {
       this.stats.rateLimited++;
       const n = this.limiter.refused(bttn.id, now);
       if (n !== undefined) this.o.log.warn("presses over the rate limit: answered fail rate-limited, not fired", { bttn: bttn.id, presses: n, ...this.o.rateLimit });
@@ -190,7 +213,7 @@ export class Pipeline {
     return this.fire(bttn, ev, action, accepted.eventId, now, accepted.pressedAt, accepted.counters).finally(() => clearTimeout(pendingTimer));
   }
 
-  private async fire(bttn: Bttn, ev: DeviceEvent, action: HttpAction, eventId: number, receivedAt: number, pressedAt: number, counters: ReturnType<EventStore["getCounters"]>): Promise<void> {
+  private async fire(bttn: Bttn, ev: FeedEvent, action: HttpAction, eventId: number, receivedAt: number, pressedAt: number, counters: ReturnType<EventStore["getCounters"]>): Promise<void> {
     const startedAt = Date.now();
     let req: HttpRequest | undefined;
     let outcome: Outcome;

@@ -33,12 +33,15 @@ import { KeyStore } from "./store/keys";
 import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
-import { readTlsFiles, TlsFiles, TlsPem } from "./tls-files";
+import { readCaFile, readTlsFiles, TlsFiles, TlsPem } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
 import { PressGate } from "./limits/press-gate";
 import { checkPortFree } from "./listen";
 import { StartedParts } from "./started-parts";
+import { NotPressedWatch } from "./schedule/not-pressed";
+import { NotPressedStore } from "./store/not-pressed";
+import { Clock, systemClock } from "./schedule/clock";
 
 export interface RelayOptions {
   dataDir: string;
@@ -50,6 +53,8 @@ export interface RelayOptions {
   broker?: string;
   brokerUsername?: string;
   brokerPassword?: string;
+  /** PEM file of the CA that signed an mqtts:// broker's certificate (when it is not a public one). */
+  brokerCa?: string;
   /** Embedded broker's plain MQTT port (default 1883); "off": none (then TLS must be set). */
   mqttPort?: number | "off";
   /** Embedded broker's mqtts port when TLS is set (default 8883). */
@@ -71,6 +76,8 @@ export interface RelayOptions {
   loginThrottle?: Partial<LoginThrottleOptions>;
   /** Backpressure bound; overrides the config file's `relay.maxPressesInProgress`. */
   maxPressesInProgress?: number;
+  /** The not-pressed watch's time (default: the system's); tests move it by hand. */
+  clock?: Clock;
 }
 
 export interface Relay {
@@ -134,6 +141,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const tlsFiles = opts.tls ?? config.relay.tls;
   const tls = tlsFiles ? readTlsFiles(tlsFiles) : undefined;
   if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener");
+  const brokerCa = opts.brokerCa ? readCaFile(opts.brokerCa, "broker CA") : undefined;
   if (tls && tls.validTo.getTime() < Date.now()) log.warn("the TLS certificate has expired: clients will refuse it", { cert: tlsFiles!.cert, validTo: tls.validTo.toISOString() });
 
   // A port in use fails the start here, before the data directory is touched: a first start that
@@ -145,14 +153,14 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   // Every part that starts is added here; a failure anywhere below closes those started, in reverse.
   const parts = new StartedParts(log);
   try {
-    return await startParts(opts, config, tls, log, startedAt, parts);
+    return await startParts(opts, config, tls, brokerCa, log, startedAt, parts);
   } catch (e) {
     await parts.closeAll();
     throw e;
   }
 }
 
-async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | undefined, log: Logger, startedAt: number, parts: StartedParts): Promise<Relay> {
+async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | undefined, brokerCa: string | undefined, log: Logger, startedAt: number, parts: StartedParts): Promise<Relay> {
   const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
   const db = openDb(opts.dataDir, log);
   parts.add("the database", () => void db.close());
@@ -178,7 +186,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
 
   const gate = new PressGate(opts.maxPressesInProgress ?? config.relay.maxPressesInProgress, log);
   const bus: Bus = opts.broker
-    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, clientId: relayClientId(opts.dataDir), prefix, log, gate })
+    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, ca: brokerCa, clientId: relayClientId(opts.dataDir), prefix, log, gate })
     : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, gate, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
 
   // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
@@ -255,6 +263,16 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
   httpPort = http.port;
+  const notPressed = new NotPressedWatch({
+    bttns: () => bttns.list(),
+    store: new NotPressedStore(db, commit),
+    fire: (b, window, now) => pipeline.notPressed(b, window.end, now),
+    clock: opts.clock ?? systemClock,
+    log,
+    timeZone: config.relay.timeZone,
+  });
+  await notPressed.start(); // windows that ended while the relay was down
+  parts.add("the not-pressed watch", () => notPressed.stop());
   // Last: only a relay that runs shows its first admin token (one printed by a failed start would
   // be the only one, and lost).
   ensureAdminToken(keys, log);

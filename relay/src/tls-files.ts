@@ -53,3 +53,11 @@ export function readTlsFiles(files: TlsFiles): TlsPem {
   }
   return { cert, key, validTo };
 }
+
+/** A CA certificate file (PEM) to trust, e.g. for an external broker with a private certificate. */
+export function readCaFile(path: string, what: string): string {
+  const abs = resolve(path);
+  const pem = readPem(abs, what);
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new ConfigError(`TLS ${what} ${abs}: holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+  return pem;
+}

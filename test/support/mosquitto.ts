@@ -31,7 +31,8 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
-export async function startMosquitto(users: Record<string, string>, opts: { prefix?: string } = {}): Promise<Mosquitto> {
+/** `tls`: the listener speaks MQTT over TLS with this certificate and key (files), and `url` is mqtts://. */
+export async function startMosquitto(users: Record<string, string>, opts: { prefix?: string; tls?: { certFile: string; keyFile: string } } = {}): Promise<Mosquitto> {
   if (!existsSync(MOSQUITTO_BIN)) throw new Error("mosquitto is not installed: apt-get install mosquitto");
   const prefix = opts.prefix ?? "bttn";
   const dir = tempDir("mosquitto");
@@ -58,6 +59,7 @@ export async function startMosquitto(users: Record<string, string>, opts: { pref
     conf,
     [
       `listener ${port} 127.0.0.1`,
+      ...(opts.tls ? [`certfile ${opts.tls.certFile}`, `keyfile ${opts.tls.keyFile}`] : []),
       "allow_anonymous false",
       `password_file ${passwd}`,
       `acl_file ${acl}`,
@@ -91,7 +93,7 @@ export async function startMosquitto(users: Record<string, string>, opts: { pref
   await start();
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.tls ? "mqtts" : "mqtt"}://127.0.0.1:${port}`,
     restart: async () => {
       await stop();
       await start();

@@ -20,6 +20,25 @@ export interface ExternalOptions {
   gate: PressGate;
 }
 
+/** Node's codes for a certificate chain it cannot trust (or that names another host). */
+const UNTRUSTED = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** An mqtts:// broker whose certificate is not trusted: say so, and what to do, instead of a bare OpenSSL phrase. */
+function untrusted(err: Error): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (!code || !UNTRUSTED.has(code)) return err;
+  const hint = code === "CERT_HAS_EXPIRED" || code === "ERR_TLS_CERT_ALTNAME_INVALID" ? "" : "; if a private CA signed it, give that CA with --broker-ca FILE (BTTN_BROKER_CA)";
+  return Object.assign(new Error("the broker's TLS certificate is not trusted: " + err.message + " (" + code + ")" + hint, { cause: err }), { code });
+}
+
 export class ExternalBus implements Bus {
   readonly mode = "external" as const;
   private client!: MqttClient;
@@ -78,9 +97,10 @@ export class ExternalBus implements Bus {
           callback();
         });
       };
-      client.on("error", (err) => {
+      client.on("error", (e) => {
+        const err = untrusted(e);
         log.error("broker error", { url: redactUrl(url), error: err.message });
-        // A refused login will not get better by retrying in a loop at start-up.
+        // A refused login or an untrusted certificate will not get better by retrying in a loop at start-up.
         if (first) {
           first = false;
           client.end(true);

@@ -21,6 +21,7 @@ export const FLAGS = {
   broker: { value: "URL", setting: "broker", help: ["use an external MQTT broker (mqtt://host:1883, mqtts://host:8883)", "instead of the embedded one"] },
   "broker-username": { value: "NAME", setting: "brokerUsername", help: ["user name at the external broker"] },
   "broker-password": { value: "PW", setting: "brokerPassword", help: ["password at the external broker"] },
+  "broker-ca": { value: "FILE", setting: "brokerCa", help: ["CA certificate (PEM) that signed an mqtts:// broker's", "certificate, when it is not a public CA"] },
   "mqtt-port": { value: "N|off", setting: "mqttPort", help: ["embedded broker's plain MQTT port (default 1883);", "off: none, devices use mqtts only (needs --tls-cert)"] },
   "mqtts-port": { value: "N", setting: "mqttsPort", help: ["embedded broker's MQTT-over-TLS port, open when", "--tls-cert is given (default 8883)"] },
   "http-port": { value: "N", setting: "httpPort", help: ["port for /healthz and the API (default 8080); HTTPS", "when --tls-cert is given"] },

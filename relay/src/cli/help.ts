@@ -78,5 +78,6 @@ the relay makes an admin token and writes it into the log once, in a warn line m
 
 The database in --data is the one source of truth for bttns. The config file is applied to it at
 start-up: it owns the bttns it declares; bttns added with the CLI stay until removed.
-Events: pressed, pressed-long, pressed-double, heartbeat (and not-pressed).
+Events: pressed, pressed-long, pressed-double, heartbeat, and not-pressed, which the relay makes
+when a bttn with "notPressed": {"between": "07:00-10:00"} in the config is not pressed in that window.
 `;

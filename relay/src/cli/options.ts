@@ -8,6 +8,8 @@ export interface RunSettings {
   broker?: string;
   brokerUsername?: string;
   brokerPassword?: string;
+  /** PEM file of the CA of an mqtts:// broker's certificate. */
+  brokerCa?: string;
   /** "off": no plain MQTT listener (mqtts only). */
   mqttPort: number | "off";
   mqttsPort: number;
@@ -27,6 +29,7 @@ export const ENV = {
   broker: "BTTN_BROKER",
   brokerUsername: "BTTN_BROKER_USERNAME",
   brokerPassword: "BTTN_BROKER_PASSWORD",
+  brokerCa: "BTTN_BROKER_CA",
   mqttPort: "BTTN_MQTT_PORT",
   mqttsPort: "BTTN_MQTTS_PORT",
   tlsCert: "BTTN_TLS_CERT",
@@ -54,6 +57,8 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError("--log-level: must be one of " + LOG_LEVELS.join(", "));
   const broker = pick("broker");
   if (broker !== undefined && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(broker)) throw new UsageError("--broker: must be a URL such as mqtt://host:1883 or mqtts://host:8883");
+  const brokerCa = pick("brokerCa") || undefined;
+  if (brokerCa && broker === undefined) throw new UsageError("--broker-ca: only with --broker (the CA of an external broker's certificate)");
   const publicUrl = pick("publicUrl");
   if (publicUrl !== undefined && !isHttpUrl(publicUrl)) throw new UsageError("--public-url: " + HTTP_URL_MESSAGE);
   const tlsCert = pick("tlsCert") || undefined;
@@ -65,6 +70,7 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
     broker,
     brokerUsername: pick("brokerUsername"),
     brokerPassword: pick("brokerPassword"),
+    brokerCa: brokerCa ? resolve(cwd, brokerCa) : undefined,
     mqttPort: pick("mqttPort") === "off" ? "off" : port(pick("mqttPort"), "--mqtt-port", 1883),
     mqttsPort: port(pick("mqttsPort"), "--mqtts-port", 8883),
     httpPort: port(pick("httpPort"), "--http-port", 8080),

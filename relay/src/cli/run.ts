@@ -14,6 +14,7 @@ export async function runRelay(s: RunSettings): Promise<number> {
     broker: s.broker,
     brokerUsername: s.brokerUsername,
     brokerPassword: s.brokerPassword,
+    brokerCa: s.brokerCa,
     mqttPort: s.mqttPort,
     mqttsPort: s.mqttsPort,
     tls: s.tls,

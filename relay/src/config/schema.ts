@@ -7,6 +7,7 @@ import { MAX_ARGS_DEPTH, tooDeep } from "./args-depth";
 import { HTTP_URL_MESSAGE, isHttpUrl } from "./http-url";
 import { DEFAULT_RATE_LIMIT } from "../limits/press-rate";
 import { DEFAULT_MAX_IN_PROGRESS } from "../limits/press-gate";
+import { parseBetween } from "../schedule/daily-window";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
 
@@ -99,7 +100,19 @@ export const bttnIdSchema = z.string().superRefine((id, ctx) => {
   if (e) ctx.addIssue({ code: "custom", message: e });
 });
 
-/** What a person can say about a bttn (used by tags such as <NAME> and <LOCATION>). */
+/**
+ * When a bttn is expected to be pressed: a daily window of wall-clock time in the bttn's time zone
+ * (else the relay's). A window that ends without a press fires the bttn's `not-pressed` action
+ * (schedule/not-pressed.ts).
+ */
+export const notPressedSchema = z
+  .strictObject({
+    between: z.string().refine((b) => parseBetween(b) !== undefined, { message: 'must be a daily window "HH:MM-HH:MM" (24-hour clock) with different ends, such as "07:00-10:00"' }),
+  })
+  .meta({ description: 'a daily window, "HH:MM-HH:MM" in the bttn\'s time zone: when it ends without a press, the relay fires the not-pressed action' });
+export type NotPressed = z.output<typeof notPressedSchema>;
+
+/** What a person can say about a bttn (used by tags such as <NAME> and <LOCATION>), and when it is expected to be pressed. */
 export const bttnPropsSchema = z.strictObject({
   name: z.string().max(100).optional(),
   user: z.string().max(100).optional(),
@@ -109,6 +122,7 @@ export const bttnPropsSchema = z.strictObject({
   url: z.string().max(500).optional(),
   deviceId: z.string().max(100).optional(),
   timeZone: z.string().optional().refine((tz) => tz === undefined || isTimeZone(tz), { message: "must be an IANA time zone such as Europe/Helsinki" }),
+  notPressed: notPressedSchema.optional(),
 });
 export type BttnProps = z.output<typeof bttnPropsSchema>;
 

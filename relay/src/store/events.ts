@@ -1,8 +1,12 @@
 // The feed: every accepted event, its counters, its outcome and the HTTP runs it caused. The
 // UNIQUE (bttn, boot, seq) constraint is what makes a redelivered press fire its action only once.
-import type { DeviceEvent, Reason } from "@bttn/shared";
+import { ACTION_EVENT_TYPES, ActionEventType, DeviceEvent, Reason } from "@bttn/shared";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./db";
 import type { GroupCommit } from "./group-commit";
+
+/** An event the feed records: a device's, or one the relay makes itself (`not-pressed`). */
+export type FeedEvent = Omit<DeviceEvent, "type"> & { type: ActionEventType };
 
 export type EventState = "running" | "waiting" | "ok" | "fail";
 
@@ -66,10 +70,11 @@ export class EventStore {
   /** Counts of the transaction under way; they replace `counters` if it commits. */
   private readonly staged = new Map<string, Counters>();
   private readonly q;
+  private readonly feedQueries: Record<FeedShape, Statement<[FeedParams], FeedRow>>;
   private readonly acceptTx;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly commit: GroupCommit,
   ) {
     this.q = {
@@ -95,9 +100,11 @@ export class EventStore {
         "SELECT id, bttn, boot, seq, type, state, received_at FROM events WHERE id = ?",
       ),
     };
+    const feedQuery = (typed: boolean, after: boolean) => db.prepare<[FeedParams], FeedRow>(feedSql(typed, after));
+    this.feedQueries = { allNewest: feedQuery(false, false), allAfter: feedQuery(false, true), typedNewest: feedQuery(true, false), typedAfter: feedQuery(true, true) };
     // `unrecorded`: the press was answered `fail internal` because its first insert failed; it is
     // stored as failed so that a redelivery gets that answer again instead of firing late.
-    this.acceptTx = (bttn: string, ev: DeviceEvent, receivedAt: number, unrecorded = false): Accepted => {
+    this.acceptTx = (bttn: string, ev: FeedEvent, receivedAt: number, unrecorded = false): Accepted => {
       // Counted in a copy until the transaction commits: the next event in the same transaction must
       // see this one, and nobody else may see a count that could still be rolled back.
       const c = this.staged.get(bttn) ?? { ...this.countersOf(bttn) };
@@ -138,7 +145,7 @@ export class EventStore {
    * Records an event once. A fresh event is counted and starts in state 'running'; a repeat of a
    * known identity returns how the first one went, so the caller can answer without firing again.
    */
-  accept(bttn: string, ev: DeviceEvent, receivedAt: number): Promise<Accepted> {
+  accept(bttn: string, ev: FeedEvent, receivedAt: number): Promise<Accepted> {
     return this.commit.call(() => this.acceptTx(bttn, ev, receivedAt)).catch((err: unknown) => {
       // Not committed, so the caller answers `fail internal` and does not fire. Once the database
       // takes writes again the press is stored with that outcome (queued writes keep their order,
@@ -177,44 +184,75 @@ export class EventStore {
 
   feed(bttn: string, query: FeedQuery): FeedEntry[] {
     this.commit.flush(); // reads see every write made so far, lazy ones included
-    const where = ["bttn = ?"];
-    const args: unknown[] = [bttn];
-    if (query.type) {
-      where.push("type = ?");
-      args.push(query.type);
-    }
-    if (query.after !== undefined) {
-      where.push("id > ?");
-      args.push(query.after);
-    }
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 1000);
-    const rows = this.db
-      .prepare(`SELECT * FROM events WHERE ${where.join(" AND ")} ORDER BY id ${query.after !== undefined ? "ASC" : "DESC"} LIMIT ${limit}`)
-      .all(...args) as Array<Record<string, unknown>>;
-    const runsQ = this.db.prepare("SELECT * FROM runs WHERE event_id = ? ORDER BY id");
+    const rows = this.feedQueries[(query.type !== undefined ? "typed" : "all") + (query.after !== undefined ? "After" : "Newest") as FeedShape].all({
+      bttn,
+      limit,
+      ...(query.type !== undefined && { type: query.type }),
+      ...(query.after !== undefined && { after: query.after }),
+    });
     return rows.map((r) => ({
-      id: r.id as number,
-      type: r.type as string,
-      boot: r.boot as string,
-      seq: r.seq as number,
-      age: r.age as number,
-      bat: r.bat as number | null,
-      rssi: r.rssi as number | null,
-      receivedAt: new Date(r.received_at as number).toISOString(),
-      pressedAt: new Date(r.pressed_at as number).toISOString(),
-      counter: r.counter as number,
-      state: r.state as EventState,
-      reason: r.reason as Reason | null,
-      code: r.code as number | null,
-      runs: (runsQ.all(r.id) as Array<Record<string, unknown>>).map((x) => ({
-        method: x.method as string,
-        url: x.url as string,
-        status: x.status as number | null,
-        durationMs: x.duration_ms as number,
-        reason: x.reason as Reason | null,
-        error: x.error as string | null,
-        startedAt: new Date(x.started_at as number).toISOString(),
-      })),
+      id: r.id,
+      type: r.type,
+      boot: r.boot,
+      seq: r.seq,
+      age: r.age,
+      bat: r.bat,
+      rssi: r.rssi,
+      receivedAt: new Date(r.received_at).toISOString(),
+      pressedAt: new Date(r.pressed_at).toISOString(),
+      counter: r.counter,
+      state: r.state,
+      reason: r.reason,
+      code: r.code,
+      runs: (JSON.parse(r.runs) as RunRow[]).map((x) => ({ ...x, startedAt: new Date(x.startedAt).toISOString() })),
     }));
   }
+}
+
+interface FeedRow {
+  id: number;
+  type: string;
+  boot: string;
+  seq: number;
+  age: number;
+  bat: number | null;
+  rssi: number | null;
+  received_at: number;
+  pressed_at: number;
+  counter: number;
+  state: EventState;
+  reason: Reason | null;
+  code: number | null;
+  /** JSON array of RunRow, oldest first. */
+  runs: string;
+}
+
+type RunRow = Omit<FeedEntry["runs"][number], "startedAt"> & { startedAt: number };
+
+type FeedShape = "allNewest" | "allAfter" | "typedNewest" | "typedAfter";
+
+interface FeedParams {
+  bttn: string;
+  type?: string;
+  after?: number;
+  limit: number;
+}
+
+/**
+ * One statement per shape of feed query (all types or one, newest first or after an id), each
+ * served in id order by the (bttn, type, id) index without a sort: one type is a range of the index,
+ * all types the merge of the ranges of each type (a UNION ALL whose ORDER BY SQLite merges). Each
+ * event's runs are gathered in the same statement through runs_by_event (its entries are in id
+ * order, so the inner ORDER BY costs no sort): a page of the feed is one query.
+ */
+export function feedSql(typed: boolean, after: boolean): string {
+  const range = (type: string) => `SELECT e.id, e.type, e.boot, e.seq, e.age, e.bat, e.rssi, e.received_at, e.pressed_at, e.counter, e.state, e.reason, e.code,
+    (SELECT json_group_array(json_object('method', r.method, 'url', r.url, 'status', r.status, 'durationMs', r.duration_ms,
+        'reason', r.reason, 'error', r.error, 'startedAt', r.started_at))
+      FROM (SELECT * FROM runs WHERE event_id = e.id ORDER BY id) r) AS runs
+    FROM events e INDEXED BY events_by_bttn_type_id
+    WHERE e.bttn = @bttn AND e.type = ${type}${after ? " AND e.id > @after" : ""}`;
+  const ranges = typed ? range("@type") : ACTION_EVENT_TYPES.map((t) => range(`'${t}'`)).join("\n  UNION ALL\n");
+  return `${ranges}\n  ORDER BY id ${after ? "ASC" : "DESC"} LIMIT @limit`;
 }
