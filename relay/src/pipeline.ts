@@ -275,7 +275,6 @@ export class Pipeline {
    */
   private conclude(bttnId: string, ev: Ident, eventId: number, state: "ok" | "fail", reason?: Reason, code?: number, press?: PressFacts): void {
     this.o.events.finish(eventId, state, reason ?? null, code ?? null);
-    if (this.o.log.level === "info" || this.o.log.level === "debug") this.logOutcome(bttnId, eventId, state, reason, code, press);
     if (state === "ok") {
       this.stats.ok++;
       this.publish(bttnId, okResult(ev, code));
@@ -283,6 +282,8 @@ export class Pipeline {
       this.stats.fail++;
       this.publish(bttnId, failResult(ev, reason ?? "internal", code));
     }
+    // After the answer is on its way: the bttn does not wait for the log.
+    if (this.o.log.level === "info" || this.o.log.level === "debug") this.logOutcome(bttnId, eventId, state, reason, code, press);
   }
 
   private logOutcome(bttn: string, eventId: number, outcome: "ok" | "fail", reason: Reason | undefined, status: number | undefined, press: PressFacts | undefined): void {
