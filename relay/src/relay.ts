@@ -123,15 +123,6 @@ function relayClientId(dataDir: string): string {
   return id;
 }
 
-/** Where devices reach the MQTT broker, for the device files the API hands out (no host: guess the LAN address). */
-function brokerForDevices(opts: RelayOptions, bus: Bus): { host?: string; port: number } {
-  // Listening on one address: that is the only one a device can use. On all of them: guess.
-  if (bus instanceof EmbeddedBus) return { host: opts.host && !/^(0\.0\.0\.0|::)$/.test(opts.host) ? opts.host : undefined, port: bus.port || bus.tlsPort };
-  const u = new URL(opts.broker!);
-  const local = /^(localhost|127\.[\d.]+|\[::1\])$/.test(u.hostname); // a broker on this machine, reached over the LAN
-  return { host: local ? undefined : u.hostname, port: Number(u.port) || 1883 };
-}
-
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const log = opts.log ?? createLogger(opts.logLevel ?? "info");
   const startedAt = Date.now();
@@ -259,7 +250,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: brokerForDevices(opts, bus) });
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress() });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
   httpPort = http.port;
@@ -276,8 +267,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   // Last: only a relay that runs shows its first admin token (one printed by a failed start would
   // be the only one, and lost).
   ensureAdminToken(keys, log);
-  const mqttPort = bus instanceof EmbeddedBus ? bus.port : 0;
-  const mqttsPort = bus instanceof EmbeddedBus ? bus.tlsPort : 0;
+  const { mqtt: mqttPort, mqtts: mqttsPort } = bus.deviceAddress().listening;
   log.info("relay started", { broker: bus.mode, mqttPort: mqttPort || undefined, mqttsPort: mqttsPort || undefined, [http.secure ? "httpsPort" : "httpPort"]: http.port, bttns: bttns.list().length, data: opts.dataDir });
 
   let closing: Promise<void> | undefined;

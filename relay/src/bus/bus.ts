@@ -3,6 +3,16 @@
 
 export type OnMessage = (topic: string, payload: Buffer, done?: () => void) => void;
 
+/** How devices reach the broker, as far as the relay knows it. */
+export interface DeviceAddress {
+  /** The host devices should connect to; none: this machine, reached over the LAN (guess its address). */
+  host?: string;
+  /** The port devices should connect to (plain MQTT when there is one: the firmware has no TLS yet). */
+  port: number;
+  /** The relay's own MQTT listeners (0: none; always 0 with an external broker), for the start-up line. */
+  listening: { mqtt: number; mqtts: number };
+}
+
 export interface Bus {
   readonly mode: "embedded" | "external";
   /**
@@ -14,6 +24,8 @@ export interface Bus {
   /** Publishes with QoS 1. */
   publish(topic: string, payload: string, retain: boolean): void;
   connected(): boolean;
+  /** Where devices reach this broker (for the device files the API hands out); valid once started. */
+  deviceAddress(): DeviceAddress;
   /** Facts for /healthz. */
   info(): Record<string, unknown>;
   /** Disconnects the clients of a bttn (its secret changed or it was removed). */

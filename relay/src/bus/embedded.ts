@@ -4,7 +4,7 @@
 import { Aedes } from "aedes";
 import type { AuthenticateError, Client, PublishPacket, Subscription } from "aedes";
 import { createServer, Server, Socket } from "node:net";
-import type { Bus, OnMessage } from "./bus";
+import type { Bus, DeviceAddress, OnMessage } from "./bus";
 import type { PressGate } from "../limits/press-gate";
 import { mayPublish, maySubscribe } from "./acl";
 import { AckHold } from "./ack-hold";
@@ -60,9 +60,9 @@ export class EmbeddedBus implements Bus {
   /** Keyed by the packet's payload, the one object that travels from authorizePublish to delivery. */
   private readonly tickets = new Map<Buffer, Ticket>();
   /** The plain listener's port (0: none). */
-  port = 0;
+  private port = 0;
   /** The mqtts listener's port (0: none). */
-  tlsPort = 0;
+  private tlsPort = 0;
 
   constructor(private readonly opts: EmbeddedOptions) {}
 
@@ -218,6 +218,12 @@ export class EmbeddedBus implements Bus {
 
   connected(): boolean {
     return this.servers.length > 0 && this.servers.every((s) => s.listening);
+  }
+
+  deviceAddress(): DeviceAddress {
+    // Listening on one address: that is the only one a device can use. On all of them: guess.
+    const host = this.opts.host && !/^(0\.0\.0\.0|::)$/.test(this.opts.host) ? this.opts.host : undefined;
+    return { host, port: this.port || this.tlsPort, listening: { mqtt: this.port, mqtts: this.tlsPort } };
   }
 
   info(): Record<string, unknown> {

@@ -2,7 +2,7 @@
 // client id with a persistent session means presses published while the relay restarts are kept
 // by the broker and delivered when it is back (the store de-duplicates any redelivery).
 import mqtt, { MqttClient } from "mqtt";
-import type { Bus, OnMessage } from "./bus";
+import type { Bus, DeviceAddress, OnMessage } from "./bus";
 import type { PressGate } from "../limits/press-gate";
 import type { Logger } from "../log";
 import { redactUrl } from "../redact";
@@ -119,6 +119,12 @@ export class ExternalBus implements Bus {
 
   connected(): boolean {
     return !!this.client && this.client.connected;
+  }
+
+  deviceAddress(): DeviceAddress {
+    const u = new URL(this.opts.url);
+    const local = /^(localhost|127\.[\d.]+|\[::1\])$/.test(u.hostname); // a broker on this machine, reached over the LAN
+    return { host: local ? undefined : u.hostname, port: Number(u.port) || 1883, listening: { mqtt: 0, mqtts: 0 } };
   }
 
   info(): Record<string, unknown> {
