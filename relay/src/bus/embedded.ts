@@ -16,6 +16,7 @@ import { createMqttsServer } from "./mqtts-server";
 import { guardPackets } from "./packet-guard";
 import { boundedKeepalive, DEFAULT_MQTT_LIMITS, MqttLimits, PendingLogins } from "./mqtt-limits";
 import { CLIENT_ID_RULE, clientIdBelongsTo } from "./client-id";
+import { BttnSessions } from "./bttn-sessions";
 import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, LoginThrottleOptions } from "./login-throttle";
 
 export interface EmbeddedOptions {
@@ -41,9 +42,6 @@ interface Ticket {
   socket: Socket;
 }
 
-/** `secretHash`: the secret it logged in with; once the bttn has another (or is gone), its publishes are refused. */
-type BttnClient = Client & { bttnId?: string; secretHash?: string };
-
 function authError(message: string, returnCode: number): AuthenticateError {
   const e = new Error(message) as AuthenticateError;
   e.returnCode = returnCode;
@@ -57,6 +55,8 @@ export class EmbeddedBus implements Bus {
   private sockets = new Set<Socket>();
   private cutHandshaking = () => {};
   private readonly ackHold = new AckHold();
+  /** Which bttn each client logged in as, and the clients of each bttn. */
+  private readonly sessions = new BttnSessions<Client>();
   /** Keyed by the packet's payload, the one object that travels from authorizePublish to delivery. */
   private readonly tickets = new Map<Buffer, Ticket>();
   /** The plain listener's port (0: none). */
@@ -74,6 +74,10 @@ export class EmbeddedBus implements Bus {
     const aedes = await Aedes.createBroker({ drainTimeout: 15_000, heartbeatInterval: 3_600_000, connectTimeout: limits.connectTimeoutMs });
     this.aedes = aedes;
     const from = (client: Client) => (client.conn as Socket).remoteAddress ?? "?";
+    const sessions = this.sessions;
+    const bttnOf = (client: Client) => sessions.of(client)?.bttnId ?? "";
+    aedes.on("client", (client) => sessions.connected(client));
+    aedes.on("clientDisconnect", (client) => sessions.disconnected(client));
 
     aedes.preConnect = (_client, packet, done) => {
       // A keepalive of 0 would let a silent (or half-sent) connection sit forever.
@@ -100,19 +104,18 @@ export class EmbeddedBus implements Bus {
       }
       throttle.succeeded(address);
       pending.loggedIn(client.conn as Socket);
-      (client as BttnClient).bttnId = id;
-      (client as BttnClient).secretHash = bttns.get(id)?.secret.hash;
+      sessions.loggedIn(client, { bttnId: id, secretHash: bttns.get(id)?.secret.hash });
       done(null, true);
     };
     aedes.authorizePublish = (client: Client | null, packet: PublishPacket, done) => {
       if (!client) return done(null); // a stored will of a client that is gone
-      const id = (client as BttnClient).bttnId ?? "";
+      const id = bttnOf(client);
       if (!mayPublish(prefix, id, packet.topic)) {
         log.repeated("mqtt-publish|" + id, "refused publishes of bttn " + id, "warn", "mqtt publish refused", { bttn: id, topic: packet.topic, why: "a bttn may publish only to its own event and status topics" });
         return done(new Error("not allowed to publish to " + packet.topic));
       }
       if (!packet.topic.endsWith("/event")) return done(null); // its will (offline) still tells that it went
-      if (bttns.get(id)?.secret.hash !== (client as BttnClient).secretHash) {
+      if (bttns.get(id)?.secret.hash !== sessions.of(client)?.secretHash) {
         // A session from before its bttn's secret changed (or the bttn was removed) is being
         // disconnected: no press it still sends may fire.
         client.close();
@@ -131,7 +134,7 @@ export class EmbeddedBus implements Bus {
     };
     // Also called for the subscriptions of a restored persistent session.
     aedes.authorizeSubscribe = (client: Client, sub: Subscription, done) => {
-      const id = (client as BttnClient).bttnId ?? "";
+      const id = bttnOf(client);
       if (!maySubscribe(prefix, id, sub.topic)) {
         log.repeated("mqtt-subscribe|" + id, "refused subscriptions of bttn " + id, "warn", "mqtt subscribe refused", { bttn: id, topic: sub.topic });
         return done(null, null); // SUBACK 0x80 for this topic; the client stays connected
@@ -139,7 +142,7 @@ export class EmbeddedBus implements Bus {
       done(null, sub);
     };
     // Every message to a client, live or queued in its session, must be one of its own bttn's.
-    aedes.authorizeForward = (client, packet) => (maySubscribe(prefix, (client as BttnClient).bttnId ?? "", packet.topic) ? packet : null);
+    aedes.authorizeForward = (client, packet) => (maySubscribe(prefix, bttnOf(client), packet.topic) ? packet : null);
     // Protocol errors, timeouts, resets: the client's problem, but worth seeing (summarised per address).
     const clientError = (client: Client, err: Error & { errorCode?: number }) => {
       if (err.errorCode && err.errorCode >= 2 && err.errorCode <= 5) return; // a refused login: authenticate logged it
@@ -231,9 +234,7 @@ export class EmbeddedBus implements Bus {
   }
 
   disconnectBttn(id: string): void {
-    if (!this.aedes) return;
-    const clients = (this.aedes as unknown as { clients: Record<string, BttnClient> }).clients;
-    for (const k of Object.keys(clients)) if (clients[k].bttnId === id) clients[k].close();
+    for (const client of this.sessions.clientsOf(id)) client.close();
   }
 
   async close(): Promise<void> {
