@@ -116,6 +116,7 @@ t("401 without a key, with a malformed, unknown or wrong one; logged without the
   // One line per address and cause (the two malformed ones share theirs; repeats are summarised).
   assert.ok(refusals.length >= 3, "each cause of refusal is logged");
   assert.ok(refusals.some((l) => l.includes("why=malformed")) && refusals.some((l) => l.includes("why=unknown")) && refusals.some((l) => l.includes("why=wrong-secret")));
+  assert.ok(refusals.every((l) => /from=\S*127\.0\.0\.1/.test(l)), "the caller's address (from the HTTP server) is in each line: " + refusals.join("\n"));
   for (const l of rig.logs) for (const k of offered) assert.not.ok(l.includes(k.slice(-20)), "the offered key is not logged: " + l);
 });
 

@@ -2,7 +2,6 @@
 // KeyStore. A refusal is logged (never with the offered key) and answered 401 with one message
 // whatever the cause, so a caller learns nothing about which keys exist.
 import type { Context } from "hono";
-import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Logger } from "../log";
 import type { Bttn, BttnStore } from "../store/bttns";
 import type { ApiKey, KeyStore } from "../store/keys";
@@ -16,15 +15,10 @@ export function offeredKey(c: Context): string | undefined {
   return m ? m[1] : auth !== undefined ? "" : undefined;
 }
 
-function remote(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined; // not served by the Node adapter (app.request in a unit test)
-  }
-}
+/** The caller's address, as the server serving the request knows it (undefined: not known). */
+export type ClientAddress = (c: Context) => string | undefined;
 
-export function authenticate(c: Context, keys: KeyStore, log: Logger): ApiKey {
+export function authenticate(c: Context, keys: KeyStore, log: Logger, remote: ClientAddress): ApiKey {
   const offered = offeredKey(c);
   if (offered === undefined) {
     log.repeated("api-nokey|" + remote(c), "API requests without credentials from " + remote(c), "info", "API request without credentials refused", { method: c.req.method, path: c.req.path, from: remote(c) });

@@ -1,6 +1,7 @@
 // What the API's routes work with: the stores (the BttnStore is the one source of truth for bttns)
 // and the log. Kept apart from index.ts so each resource file can import it without a cycle.
 import type { Logger } from "../log";
+import type { ClientAddress } from "./auth";
 import type { BttnStore } from "../store/bttns";
 import type { EventStore } from "../store/events";
 import type { HookStore } from "../store/hooks";
@@ -16,4 +17,6 @@ export interface ApiDeps {
   log: Logger;
   /** Where devices reach the MQTT broker, for the device files the API hands out; host default: the relay's LAN address. */
   mqtt?: { host?: string; port: number };
+  /** The caller's address, from the HTTP server serving the API (for the refusal log lines); none: not known. */
+  clientAddress?: ClientAddress;
 }

@@ -20,7 +20,7 @@ export function mountApi(app: Hono, deps: ApiDeps): void {
   const api = new Hono();
   api.onError(onApiError(deps.log));
   api.use(bodyLimit({ maxSize: MAX_BODY, onError: (c) => errorAnswer(c, new ApiError(413, "body: larger than " + MAX_BODY / 1024 + " KiB", "", "body")) }));
-  const routes = new Routes(api, deps.keys, deps.log);
+  const routes = new Routes(api, deps.keys, deps.log, deps.clientAddress);
   hookRoutes(routes, deps);
   bttnRoutes(routes, deps);
   activityRoutes(routes, deps);

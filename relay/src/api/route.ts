@@ -5,7 +5,7 @@ import type { Context, Hono } from "hono";
 import type { z } from "zod";
 import type { Logger } from "../log";
 import type { ApiKey, KeyStore } from "../store/keys";
-import { authenticate, requireAdmin } from "./auth";
+import { authenticate, ClientAddress, requireAdmin } from "./auth";
 import { ApiError, invalid } from "./errors";
 
 type Schema = z.ZodType;
@@ -81,6 +81,7 @@ export class Routes {
     private readonly app: Hono,
     private readonly keys: KeyStore,
     private readonly log: Logger,
+    private readonly clientAddress: ClientAddress = () => undefined,
   ) {}
 
   add<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, R extends Schema | undefined = undefined>(
@@ -89,7 +90,7 @@ export class Routes {
   ): void {
     this.register(spec, async (c) => {
       // Credentials before input: a caller without them learns nothing about what the route takes.
-      const key = authenticate(c, this.keys, this.log);
+      const key = authenticate(c, this.keys, this.log, this.clientAddress);
       if (spec.access === "admin") requireAdmin(key);
       const query = readQuery(c, spec.query) as Parsed<Q>;
       const body = (spec.body ? await readBody(c, spec.body, !!spec.bodyOptional) : undefined) as Parsed<B>;

@@ -2,7 +2,9 @@
 // relay has a certificate. The limits below keep a LAN client (or a port scanner, or a stuck script)
 // from holding connections open: every connection either sends a request soon or is closed.
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { createAdaptorServer } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { createServer as createHttpServer, Server, ServerOptions } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { Socket } from "node:net";
@@ -24,6 +26,15 @@ export const HTTP_LIMITS = {
   /** Connections open at once; more are closed as they arrive (and logged, at most once a minute). */
   maxConnections: 256,
 };
+
+/** The remote address of a request this server serves (undefined for one it did not, e.g. app.request in a test). */
+export function clientAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface HttpServerOptions {
   /** Serve HTTPS with this certificate. */
