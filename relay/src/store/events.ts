@@ -210,20 +210,10 @@ export class EventStore {
   }
 }
 
-interface FeedRow {
-  id: number;
-  type: string;
-  boot: string;
-  seq: number;
-  age: number;
-  bat: number | null;
-  rssi: number | null;
+/** A feed row as SQLite gives it: times in ms, columns in snake_case, runs as JSON text. */
+interface FeedRow extends Omit<FeedEntry, "receivedAt" | "pressedAt" | "runs"> {
   received_at: number;
   pressed_at: number;
-  counter: number;
-  state: EventState;
-  reason: Reason | null;
-  code: number | null;
   /** JSON array of RunRow, oldest first. */
   runs: string;
 }
