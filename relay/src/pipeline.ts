@@ -31,6 +31,7 @@ import { checkDynamicTarget } from "./engine/dynamic-origins";
 import type { CallbackManager, Outcome as CallbackOutcome } from "./callbacks/manager";
 import type { CallbackRow } from "./callbacks/store";
 import { PressRateLimiter, RateLimit } from "./limits/press-rate";
+import type { RelayNews } from "./news";
 
 /**
  * The `boot` of events the relay makes itself (not-pressed). A device's boot is hex, so this one
@@ -60,6 +61,8 @@ export interface PipelineOptions {
   callbacks?: CallbackManager;
   /** Per-bttn press rate limit; undefined: none. */
   rateLimit?: RateLimit;
+  /** Told what happens to presses and devices (live views, metrics). */
+  news?: RelayNews;
 }
 
 const noop = () => {};
@@ -68,7 +71,7 @@ type Ident = { boot: string; seq: number };
 
 /** What the log line of a press's outcome says about it besides the outcome. */
 interface PressFacts {
-  type: string;
+  type: FeedEvent["type"];
   /** When the relay received it (ms since the epoch): the line's duration counts from there. */
   receivedAt: number;
   /** Why its action failed (never holds secrets: see engine/engine.ts's Outcome). */
@@ -130,6 +133,7 @@ export class Pipeline {
     this.o.status.setOnline(id, d.value.online, d.value.fw, Date.now());
     if (d.value.bat !== undefined || d.value.rssi !== undefined) this.o.status.heard(id, d.value.bat, d.value.rssi, Date.now());
     this.o.log.info(d.value.online ? "bttn online" : "bttn offline", { bttn: id, fw: d.value.fw });
+    this.o.news?.tell("heard", { bttn: id, online: d.value.online, fw: d.value.fw, bat: d.value.bat, rssi: d.value.rssi, at: Date.now() });
   }
 
   private publish(bttnId: string, r: Result): void {
@@ -187,7 +191,11 @@ export class Pipeline {
       return;
     }
     this.stats.events++;
-    if (ev.bat !== undefined || ev.rssi !== undefined) this.o.status.heard(bttn.id, ev.bat, ev.rssi, now);
+    if (ev.bat !== undefined || ev.rssi !== undefined) {
+      this.o.status.heard(bttn.id, ev.bat, ev.rssi, now);
+      this.o.news?.tell("heard", { bttn: bttn.id, bat: ev.bat, rssi: ev.rssi, at: now });
+    }
+    this.o.news?.tell("taken", { bttn: bttn.id, type: ev.type, eventId: accepted.eventId, boot: ev.boot, seq: ev.seq, at: now });
 
     const action = bttn.actions[ev.type]?.http;
     if (!action) {
@@ -209,7 +217,10 @@ export class Pipeline {
     // `pending` only for actions that take a while: a webhook answering within PENDING_AFTER_MS
     // goes straight to ok/fail, which saves a publish and its PUBACK per press (the device shows
     // its own "sent" state meanwhile and waits at least FIRST_ANSWER_MS for a first answer).
-    const pendingTimer = setTimeout(() => this.publish(bttn.id, pendingResult(ev, action.timeout)), this.o.pendingAfterMs ?? PENDING_AFTER_MS);
+    const pendingTimer = setTimeout(() => {
+      this.publish(bttn.id, pendingResult(ev, action.timeout));
+      this.o.news?.tell("pending", { bttn: bttn.id, eventId: accepted.eventId, remainingMs: action.timeout });
+    }, this.o.pendingAfterMs ?? PENDING_AFTER_MS);
     return this.fire(bttn, ev, action, accepted.eventId, now, accepted.pressedAt, accepted.counters).finally(() => clearTimeout(pendingTimer));
   }
 
@@ -238,7 +249,7 @@ export class Pipeline {
       const e = err instanceof ActionError ? err : new ActionError("internal", (err as Error).message);
       outcome = { ok: false, reason: e.reason, error: e.message, durationMs: Date.now() - startedAt };
     }
-    this.o.events.recordRun({
+    const run = {
       eventId,
       bttn: bttn.id,
       method: action.method,
@@ -248,7 +259,9 @@ export class Pipeline {
       reason: outcome.reason,
       error: outcome.error,
       startedAt,
-    });
+    };
+    this.o.events.recordRun(run);
+    this.o.news?.tell("ran", run);
     if (callback) {
       // The first request of an async action only opens the wait; the callback decides.
       if (outcome.ok) this.o.events.markWaiting(eventId);
@@ -266,7 +279,10 @@ export class Pipeline {
       if (outcome === "ok") this.conclude(row.bttn, row, row.eventId, "ok");
       else this.conclude(row.bttn, row, row.eventId, "fail", outcome === "timeout" ? "callback-timeout" : "negative");
     },
-    waiting: (row: CallbackRow, remainingMs: number) => this.publish(row.bttn, pendingResult(row, remainingMs)),
+    waiting: (row: CallbackRow, remainingMs: number) => {
+      this.publish(row.bttn, pendingResult(row, remainingMs));
+      this.o.news?.tell("pending", { bttn: row.bttn, eventId: row.eventId, remainingMs });
+    },
   };
 
   /**
@@ -282,8 +298,12 @@ export class Pipeline {
       this.stats.fail++;
       this.publish(bttnId, failResult(ev, reason ?? "internal", code));
     }
-    // After the answer is on its way: the bttn does not wait for the log.
+    // After the answer is on its way: the bttn does not wait for the log or the watchers.
     if (this.o.log.level === "info" || this.o.log.level === "debug") this.logOutcome(bttnId, eventId, state, reason, code, press);
+    if (this.o.news?.wanted("concluded")) {
+      const type = press ? press.type : this.o.events.get(eventId)?.type;
+      this.o.news.tell("concluded", { bttn: bttnId, type: type as FeedEvent["type"] | undefined, eventId, outcome: state, reason, status: code, durationMs: press ? Date.now() - press.receivedAt : undefined });
+    }
   }
 
   private logOutcome(bttn: string, eventId: number, outcome: "ok" | "fail", reason: Reason | undefined, status: number | undefined, press: PressFacts | undefined): void {

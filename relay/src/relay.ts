@@ -18,6 +18,7 @@ import { clientAddress, startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
 import { createLogger, Logger, LogLevel } from "./log";
 import { Pipeline } from "./pipeline";
+import { RelayNews } from "./news";
 import { Bttn, BttnStore } from "./store/bttns";
 import { openDb, startCheckpointer } from "./store/db";
 import { DataDirWatch, warnIfShared } from "./store/data-dir";
@@ -95,6 +96,8 @@ export interface Relay {
   log: Logger;
   keys: KeyStore;
   hooks: HookStore;
+  /** What happens to presses and devices, for live views and metrics. */
+  news: RelayNews;
   close(): Promise<void>;
 }
 
@@ -190,6 +193,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
   const callbackStore = new CallbackStore(db, commit);
   let callbacks: CallbackManager | undefined;
+  const news = new RelayNews(log);
   const pipeline = new Pipeline({
     prefix,
     bus,
@@ -202,6 +206,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     staleAfterMs: config.relay.staleAfterS * 1000,
     rateLimit: config.relay.rateLimit === "off" ? undefined : config.relay.rateLimit,
     dynamicUrl: (id) => hooks.urlFor(id),
+    news,
     get callbacks() {
       return callbacks;
     },
@@ -283,5 +288,5 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
       log.flush();
     })());
 
-  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, gate, bus, app, log, keys, hooks, close };
+  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, gate, bus, app, log, keys, hooks, news, close };
 }
