@@ -17,7 +17,7 @@ import { Transport, TransportOptions } from "./engine/transport";
 import { clientAddress, startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
 import { createLogger, Logger, LogLevel } from "./log";
-import { Pipeline } from "./pipeline";
+import { Pipeline } from "./press/pipeline";
 import { RelayNews } from "./news";
 import { Bttn, BttnStore } from "./store/bttns";
 import { openDb, startCheckpointer } from "./store/db";
@@ -185,14 +185,13 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
 
   // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
   // never replayed to another origin by the redirect layer.
-  const engine = new ActionEngine(new Transport({ lookup: opts.lookup }))
+  const engine = new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) })
     .use((a) => (a.followRedirects ? redirectLayer() : undefined))
     .use((a) => (a.auth ? authLayer(a.auth) : undefined));
   parts.add("the action engine", () => engine.close());
   let httpPort = 0;
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
-  const callbackStore = new CallbackStore(db, commit);
-  let callbacks: CallbackManager | undefined;
+  const callbacks = new CallbackManager(new CallbackStore(db, commit), publicUrl, log);
   const news = new RelayNews(log);
   const pipeline = new Pipeline({
     prefix,
@@ -201,17 +200,12 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     events,
     status,
     engine,
+    callbacks,
     log,
-    timeZone: config.relay.timeZone,
+    news,
     staleAfterMs: config.relay.staleAfterS * 1000,
     rateLimit: config.relay.rateLimit === "off" ? undefined : config.relay.rateLimit,
-    dynamicUrl: (id) => hooks.urlFor(id),
-    news,
-    get callbacks() {
-      return callbacks;
-    },
   });
-  callbacks = new CallbackManager(callbackStore, pipeline.callbackEvents, publicUrl, log);
 
   const publishDeviceConfig = (id: string) => {
     const b = bttns.get(id);
@@ -232,10 +226,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
   const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));
   parts.add("the bttn watch", stopWatch);
-  const restored = callbacks.restore(
-    (eventId) => events.get(eventId)?.state === "waiting",
-    (row) => bttns.get(row.bttn)?.actions[events.get(row.eventId)?.type as "pressed"]?.http.callbackTimeout ?? 60_000,
-  );
+  const restored = pipeline.resumeWaits();
   parts.add("the async callbacks", () => callbacks.close()); // waiting presses stay in the store; the next start waits on
   if (restored) log.info("still waiting for async callbacks from before the restart", { count: restored });
   // At shutdown, after the HTTP server closed: the presses taken are finished and answered while

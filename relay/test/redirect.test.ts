@@ -6,11 +6,9 @@ import * as assert from "uvu/assert";
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { httpActionSchema, HttpActionInput } from "../src/config/schema";
-import { ActionEngine, Outcome } from "../src/engine/engine";
+import { ActionEngine, ActionPress, Outcome } from "../src/engine/engine";
 import { authLayer } from "../src/engine/auth/layer";
-import { buildRequest } from "../src/engine/build";
 import { redirectLayer } from "../src/engine/redirect";
-import type { TagContext } from "../src/engine/tags";
 import { makePki, TestPki } from "../../test/support/certs";
 import { startRig } from "../../test/support/relay-rig";
 import { httpServer } from "../../test/support/servers";
@@ -41,15 +39,22 @@ async function site(routes: Record<string, Route>, opts: { tls?: TestPki["selfSi
 const redirect = (status: number, location: string): Route => (_q, res) => void res.writeHead(status, { location }).end("moved");
 const ok: Route = (q, res) => void res.end("final " + q.method + " " + q.body);
 
-const ctx: TagContext = { pressedAt: new Date(), bttn: { id: "porch" }, eventId: "1", eventType: "pressed", counters: { total: 1, pressed: 1, long: 0, notPressed: 0 } };
+const press: ActionPress = {
+  bttn: { id: "porch", props: {} },
+  eventId: 1,
+  boot: "9f2c41aa",
+  seq: 7,
+  type: "pressed",
+  pressedAt: Date.now(),
+  age: 0,
+  counters: { total: 1, pressed: 1, "pressed-long": 0, "pressed-double": 0, "not-pressed": 0, heartbeat: 0 },
+};
 
 let engine: ActionEngine;
 
-/** Performs an action the way the pipeline does: schema defaults, tags, then the engine. */
+/** Runs an action the way a press does: schema defaults, then the engine. */
 function perform(input: HttpActionInput): Promise<Outcome> {
-  const action = httpActionSchema.parse(input);
-  const tls = action.insecure ? { insecure: true } : action.ca ? { ca: action.ca } : undefined;
-  return engine.perform(action, buildRequest(action, action.url, false, ctx, tls));
+  return engine.run(httpActionSchema.parse(input), press);
 }
 
 const t = suite<{ a: Awaited<ReturnType<typeof site>>; b: Awaited<ReturnType<typeof site>>; pki: TestPki; secure: Awaited<ReturnType<typeof site>> }>("redirects");
@@ -189,8 +194,7 @@ t("same origin: custom auth headers and Basic credentials follow the redirect", 
 
 t("the press's Idempotency-Key goes along to another origin (it names the press, it is no credential)", async ({ a, b }) => {
   const action = httpActionSchema.parse({ method: "POST", url: a.url("/to-b"), headers: { "X-Api-Key": "k-123" }, args: { n: "1" }, followRedirects: true });
-  const req = buildRequest(action, action.url, false, ctx, undefined, { bttn: "porch", boot: "9f2c41aa", seq: 7 });
-  assert.is((await engine.perform(action, req)).status, 200);
+  assert.is((await engine.run(action, press)).status, 200);
   assert.is(a.at("/to-b").at(-1)!.headers["idempotency-key"], '"porch:9f2c41aa:7"');
   const atB = b.at("/final").at(-1)!;
   assert.equal([atB.headers["idempotency-key"], atB.headers["x-api-key"]], ['"porch:9f2c41aa:7"', undefined]);
@@ -268,7 +272,7 @@ test("Digest: a same-origin redirect is signed with the nonce it has (uri of the
   const e = new ActionEngine().use((x) => (x.followRedirects ? redirectLayer() : undefined)).use((x) => (x.auth ? authLayer(x.auth) : undefined));
   const action = httpActionSchema.parse({ url: a.url("/start"), auth: { type: "digest", username: "bttn", password: "pw-digest" }, followRedirects: true });
   try {
-    const o = await e.perform(action, buildRequest(action, action.url, false, ctx));
+    const o = await e.run(action, press);
     assert.equal([o.ok, o.status], [true, 200]);
     assert.equal(
       a.log.map((x) => [x.url, x.status, x.auth?.uri, x.auth?.nc]),
@@ -281,7 +285,7 @@ test("Digest: a same-origin redirect is signed with the nonce it has (uri of the
     );
 
     const away = httpActionSchema.parse({ url: a.url("/away"), auth: { type: "digest", username: "bttn", password: "pw-digest" }, followRedirects: true });
-    const o2 = await e.perform(away, buildRequest(away, away.url, false, ctx));
+    const o2 = await e.run(away, press);
     assert.equal([o2.ok, o2.reason, o2.status], [false, "http", 401], "b's challenge is not answered with a's credentials");
     assert.ok(a.log.some((x) => x.url === "/away" && x.status === 200), "a accepted the signed request");
     assert.equal(b.log.map((x) => [x.url, x.status, x.auth]), [["/final", 401, undefined]], "b saw one unsigned request, never a's nonce");

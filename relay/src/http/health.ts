@@ -2,7 +2,7 @@
 // database, what has it done. 503 when the broker is not connected or the store is in trouble.
 import type { Hono } from "hono";
 import type { Bus } from "../bus/bus";
-import type { Pipeline } from "../pipeline";
+import type { Pipeline } from "../press/pipeline";
 import type { StoreHealth } from "../store/health";
 import type { PressGate } from "../limits/press-gate";
 

@@ -1,0 +1,63 @@
+// Every press ends here, in one place: its outcome is recorded, the bttn is answered, the log gets
+// one info line (the only one for a press that went well), and the relay's news tells watchers.
+import { ActionEventType, encodeResult, failResult, okResult, pendingResult, Reason, Result, topicFor } from "@bttn/shared";
+import type { PressDeps } from "./deps";
+
+/**
+ * The `boot` of events the relay makes itself (not-pressed). A device's boot is hex, so this one
+ * can never be a device's; nothing is published to the device for these.
+ */
+export const RELAY_BOOT = "relay";
+
+/** Which press is answered. `type` and `receivedAt` are unknown for a press resumed after a restart. */
+export interface Answering {
+  bttnId: string;
+  eventId: number;
+  boot: string;
+  seq: number;
+  type?: ActionEventType;
+  /** When the relay received it (ms since the epoch): the log line's duration counts from there. */
+  receivedAt?: number;
+}
+
+/** How a press ended. */
+export interface Conclusion {
+  ok: boolean;
+  reason?: Reason;
+  /** The webhook's HTTP status, when it answered. */
+  status?: number;
+  /** Why it failed, for the log; never holds secrets (see engine/engine.ts's Outcome). */
+  error?: string;
+}
+
+/** Sends a result to the bttn that sent the press; the relay's own events wait for no answer. */
+export function answer(d: PressDeps, bttnId: string, r: Result): void {
+  if (r.boot === RELAY_BOOT) return;
+  d.bus.publish(topicFor(d.prefix, bttnId, "result"), encodeResult(r), false);
+}
+
+/** The action takes a while: the bttn waits up to `remainingMs` more. */
+export function tellPending(d: PressDeps, p: Answering, remainingMs: number): void {
+  answer(d, p.bttnId, pendingResult(p, remainingMs));
+  d.news?.tell("pending", { bttn: p.bttnId, eventId: p.eventId, remainingMs });
+}
+
+export function conclude(d: PressDeps, p: Answering, c: Conclusion): void {
+  const reason = c.ok ? undefined : (c.reason ?? "internal");
+  d.events.finish(p.eventId, c.ok ? "ok" : "fail", reason ?? null, c.status ?? null);
+  if (c.ok) d.stats.ok++;
+  else d.stats.fail++;
+  answer(d, p.bttnId, c.ok ? okResult(p, c.status) : failResult(p, reason!, c.status));
+  // After the answer is on its way: the bttn does not wait for the log or the watchers. Built only
+  // when someone reads it: this is on every press's path.
+  const logged = d.log.level === "info" || d.log.level === "debug";
+  if (!logged && !d.news?.wanted("concluded")) return;
+  // A press resumed after a restart: its facts are in the store.
+  const row = p.type === undefined || p.receivedAt === undefined ? d.events.get(p.eventId) : undefined;
+  const type = p.type ?? (row?.type as ActionEventType | undefined);
+  const receivedAt = p.receivedAt ?? row?.received_at;
+  const durationMs = receivedAt === undefined ? undefined : Date.now() - receivedAt;
+  const outcome = c.ok ? "ok" : "fail";
+  if (logged) d.log.info("press " + outcome, { bttn: p.bttnId, type, outcome, reason, status: c.status, durationMs, error: c.error });
+  d.news?.tell("concluded", { bttn: p.bttnId, type, eventId: p.eventId, outcome, reason, status: c.status, durationMs });
+}

@@ -1,0 +1,41 @@
+// What the press path works with: the relay's parts and settings, gathered once by the pipeline and
+// handed to each step.
+import type { Bus } from "../bus/bus";
+import type { CallbackManager } from "../callbacks/manager";
+import type { ActionEngine } from "../engine/engine";
+import type { PressRateLimiter, RateLimit } from "../limits/press-rate";
+import type { Logger } from "../log";
+import type { RelayNews } from "../news";
+import type { BttnStore } from "../store/bttns";
+import type { EventStore } from "../store/events";
+import type { StatusStore } from "../store/status";
+
+/** What the relay did with the messages it got (GET /healthz shows them). */
+export interface PressStats {
+  events: number;
+  duplicates: number;
+  rejected: number;
+  ok: number;
+  fail: number;
+  rateLimited: number;
+}
+
+export interface PressDeps {
+  prefix: string;
+  bus: Bus;
+  bttns: BttnStore;
+  events: EventStore;
+  status: StatusStore;
+  engine: ActionEngine;
+  callbacks: CallbackManager;
+  log: Logger;
+  news?: RelayNews;
+  limiter: PressRateLimiter;
+  /** For the rate limit's log line; undefined: no limit. */
+  rateLimit?: RateLimit;
+  /** Events older than this (ms, by their `age`) fail with `stale` instead of firing. */
+  staleAfterMs: number;
+  /** Publish `pending` when an action has not finished after this long. */
+  pendingAfterMs: number;
+  stats: PressStats;
+}

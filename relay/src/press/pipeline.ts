@@ -1,0 +1,117 @@
+// The press path put together: the bus's messages are routed by topic kind (route.ts) to the event
+// and status handlers, and every press taken runs `handlePress` (press.ts) to its answer. This class
+// keeps what spans presses: the presses not yet answered (backpressure and shutdown wait for them),
+// the counts, and the async waits taken up again after a restart.
+import type { ActionEventType, DeviceEvent } from "@bttn/shared";
+import type { Bus } from "../bus/bus";
+import type { CallbackManager } from "../callbacks/manager";
+import type { CallbackRow } from "../callbacks/store";
+import type { ActionEngine } from "../engine/engine";
+import { PressRateLimiter, RateLimit } from "../limits/press-rate";
+import type { Logger } from "../log";
+import type { RelayNews } from "../news";
+import type { Bttn, BttnStore } from "../store/bttns";
+import type { EventStore, FeedEvent } from "../store/events";
+import type { StatusStore } from "../store/status";
+import { Answering, conclude, RELAY_BOOT, tellPending } from "./conclude";
+import type { PressDeps, PressStats } from "./deps";
+import { onEvent } from "./on-event";
+import { onStatus } from "./on-status";
+import { handlePress, verdictConclusion } from "./press";
+import { PressProgress } from "./progress";
+import { OnMessage, routeByKind } from "./route";
+
+export { RELAY_BOOT } from "./conclude";
+
+/** See press.ts's `fire`; documented in the protocol reference (README). */
+export const PENDING_AFTER_MS = 100;
+
+/** When an action's own callback timeout is no longer known (its action was removed). */
+const DEFAULT_CALLBACK_TIMEOUT_MS = 60_000;
+
+const answering = (row: CallbackRow): Answering => ({ bttnId: row.bttn, eventId: row.eventId, boot: row.boot, seq: row.seq });
+
+export interface PipelineOptions {
+  prefix: string;
+  bus: Bus;
+  bttns: BttnStore;
+  events: EventStore;
+  status: StatusStore;
+  engine: ActionEngine;
+  callbacks: CallbackManager;
+  log: Logger;
+  /** Events older than this (ms, by their `age`) fail with `stale` instead of firing. */
+  staleAfterMs: number;
+  /** Per-bttn press rate limit; undefined: none. */
+  rateLimit?: RateLimit;
+  /** Told what happens to presses and devices (live views, metrics). */
+  news?: RelayNews;
+  /** Publish `pending` when an action has not finished after this long (default PENDING_AFTER_MS). */
+  pendingAfterMs?: number;
+}
+
+export class Pipeline {
+  readonly stats: PressStats = { events: 0, duplicates: 0, rejected: 0, ok: 0, fail: 0, rateLimited: 0 };
+  /** Presses taken and not yet answered. */
+  private unanswered = new Set<Promise<void>>();
+  private readonly d: PressDeps;
+  /** The bus's message handler. */
+  readonly onMessage: OnMessage;
+
+  constructor(o: PipelineOptions) {
+    const { pendingAfterMs, ...parts } = o;
+    this.d = { ...parts, limiter: new PressRateLimiter(o.rateLimit), pendingAfterMs: pendingAfterMs ?? PENDING_AFTER_MS, stats: this.stats };
+    const take = (bttn: Bttn, ev: DeviceEvent, receivedAt: number, done: () => void) => void this.take(bttn, ev, receivedAt).answered.then(done);
+    this.onMessage = routeByKind(this.d, { event: onEvent(this.d, take), status: onStatus(this.d) });
+  }
+
+  private take(bttn: Bttn, ev: FeedEvent, receivedAt: number): PressProgress {
+    const progress = new PressProgress();
+    handlePress(this.d, { bttn, ev, receivedAt }, progress)
+      .catch((err) => this.d.log.error("a press's handling failed", { bttn: bttn.id, boot: ev.boot, seq: ev.seq, error: err as Error }))
+      .finally(() => progress.end());
+    const answered = progress.answered;
+    this.unanswered.add(answered);
+    answered.then(() => this.unanswered.delete(answered));
+    return progress;
+  }
+
+  /**
+   * A bttn was not pressed in its window (schedule/not-pressed.ts): its `not-pressed` event (identity:
+   * boot RELAY_BOOT, seq the window's end in seconds, so one window fires once) goes the way of a
+   * press. Resolves once the event is recorded; the action goes on.
+   */
+  notPressed(bttn: Bttn, windowEnd: number, now: number): Promise<void> {
+    const ev: FeedEvent = { v: 1, boot: RELAY_BOOT, seq: Math.floor(windowEnd / 1000), type: "not-pressed", age: Math.max(0, now - windowEnd) };
+    return this.take(bttn, ev, now).recorded;
+  }
+
+  /**
+   * After a restart: presses that waited for their async callback wait on (each with its action's
+   * callback timeout), and their verdicts conclude them. Returns how many.
+   */
+  resumeWaits(): number {
+    const d = this.d;
+    const restored = d.callbacks.restore(
+      (eventId) => d.events.get(eventId)?.state === "waiting",
+      (row) => d.bttns.get(row.bttn)?.actions[d.events.get(row.eventId)?.type as ActionEventType]?.http.callbackTimeout ?? DEFAULT_CALLBACK_TIMEOUT_MS,
+      (row) => (remainingMs) => tellPending(d, answering(row), remainingMs),
+    );
+    for (const { row, verdict } of restored) {
+      verdict.then((end) => {
+        if (end !== "closed") conclude(d, answering(row), verdictConclusion(end));
+      });
+    }
+    return restored.length;
+  }
+
+  /** Waits for the presses taken and not yet answered (each is bounded by its action's timeout). */
+  async drain(): Promise<void> {
+    while (this.unanswered.size) await Promise.allSettled([...this.unanswered]);
+  }
+
+  /** Presses taken and not yet answered. */
+  get pending(): number {
+    return this.unanswered.size;
+  }
+}
