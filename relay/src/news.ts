@@ -2,6 +2,7 @@
 // Home Assistant) without being on the press path. A listener that throws is logged and skipped:
 // a watcher can never break or delay a press's answer (news is told after the answer is on its way).
 import type { ActionEventType, Reason } from "@bttn/shared";
+import type { HttpRequest, HttpResponse } from "./engine/http";
 import type { Logger } from "./log";
 
 /** A press (or heartbeat, or not-pressed) the relay recorded for the first time. */
@@ -38,12 +39,28 @@ export interface PressConcluded {
 export interface ActionRan {
   bttn: string;
   eventId: number;
+  type: ActionEventType;
+  /** The press's identity; boot "relay" or "virtual" for presses no device made. */
+  boot: string;
+  seq: number;
   method: string;
   /** Redacted (no credentials or callback tokens). */
   url: string;
   status?: number;
   durationMs: number;
+  startedAt: number;
   reason?: Reason;
+  error?: string;
+  /** The action waits for a callback after a first request that succeeded. */
+  async: boolean;
+  /** The action's credentials, if any: they are added on the wire, so `sent` never holds them. */
+  auth?: "basic" | "digest";
+  /**
+   * The request as built and the last answer, NOT redacted (the URL, headers and body as the
+   * action made them): a listener that shows or keeps them masks them first (inspector/mask.ts).
+   */
+  sent?: HttpRequest;
+  answer?: HttpResponse;
 }
 
 /** A device said something about itself (status topic, or battery/signal with an event). */

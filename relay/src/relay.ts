@@ -19,6 +19,7 @@ import { mountHealth } from "./http/health";
 import { createLogger, Logger, LogLevel } from "./log";
 import { Pipeline } from "./press/pipeline";
 import { RelayNews } from "./news";
+import { Inspector } from "./inspector/inspector";
 import { Bttn, BttnStore } from "./store/bttns";
 import { openDb, startCheckpointer } from "./store/db";
 import { DataDirWatch, warnIfShared } from "./store/data-dir";
@@ -98,6 +99,8 @@ export interface Relay {
   hooks: HookStore;
   /** What happens to presses and devices, for live views and metrics. */
   news: RelayNews;
+  /** The last action runs with their requests and answers (masked when read). */
+  inspector: Inspector;
   close(): Promise<void>;
 }
 
@@ -193,6 +196,8 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
   const callbacks = new CallbackManager(new CallbackStore(db, commit), publicUrl, log);
   const news = new RelayNews(log);
+  const inspector = new Inspector(news, config.relay.inspector);
+  parts.add("the request inspector", () => inspector.close());
   const pipeline = new Pipeline({
     prefix,
     bus,
@@ -246,7 +251,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress });
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
   httpPort = http.port;
@@ -279,5 +284,5 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
       log.flush();
     })());
 
-  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, gate, bus, app, log, keys, hooks, news, close };
+  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, gate, bus, app, log, keys, hooks, news, inspector, close };
 }

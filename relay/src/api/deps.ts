@@ -1,5 +1,6 @@
 // What the API's routes work with: the stores (the BttnStore is the one source of truth for bttns)
 // and the log. Kept apart from index.ts so each resource file can import it without a cycle.
+import type { Inspector } from "../inspector/inspector";
 import type { Logger } from "../log";
 import type { ClientAddress } from "./auth";
 import type { BttnStore } from "../store/bttns";
@@ -19,4 +20,6 @@ export interface ApiDeps {
   mqtt?: { host?: string; port: number };
   /** The caller's address, from the HTTP server serving the API (for the refusal log lines); none: not known. */
   clientAddress?: ClientAddress;
+  /** The last action runs with their requests and answers; none: the inspector routes are not served. */
+  inspector?: Inspector;
 }

@@ -9,6 +9,7 @@ import { bttnRoutes } from "./bttns";
 import type { ApiDeps } from "./deps";
 import { ApiError, errorAnswer, onApiError } from "./errors";
 import { hookRoutes } from "./hooks";
+import { inspectorRoutes } from "./inspector";
 import { keyRoutes } from "./keys";
 import { API_BASE, openApiRoute } from "./openapi";
 import { MAX_BODY, Routes } from "./route";
@@ -26,6 +27,7 @@ export function mountApi(app: Hono, deps: ApiDeps): void {
   activityRoutes(routes, deps);
   actionRoutes(routes, deps);
   keyRoutes(routes, deps);
+  inspectorRoutes(routes, deps);
   openApiRoute(routes);
   api.all("*", (c) => errorAnswer(c, new ApiError(404, "no such API path: " + c.req.method + " " + c.req.path)));
   app.route(API_BASE, api);

@@ -188,3 +188,56 @@ export const keyAnswer = named(
 );
 export const keyList = named("KeyList", z.object({ keys: z.array(keyAnswer) }));
 export const keyCreated = named("KeyCreated", keyAnswer.extend({ key: z.string().meta({ description: "the key itself, shown only in this answer" }) }));
+
+// ── the request inspector ───────────────────────────────────────────────────────────────────────
+
+const runState = z.enum(["running", "waiting", "ok", "fail"]);
+
+export const inspectorQuery = z.strictObject({
+  bttn: z.string().optional().meta({ description: "only this bttn's runs" }),
+  outcome: runState.optional().meta({ description: "only runs whose press ended so (waiting: its async callback has not come yet)" }),
+  since: z.coerce.number().int().min(0).optional().meta({ description: "only runs started at or after this time (ms since the epoch)" }),
+  before: z.coerce.number().int().min(1).optional().meta({ description: "only runs with a smaller id (paging back)" }),
+  limit: z.coerce.number().int().min(1).max(1000).default(50).meta({ description: "at most this many runs" }),
+});
+
+const headers = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+const maskedBody = z.object({
+  text: z.string().meta({ description: "the body, secrets masked, cut to the inspector's bodyBytes" }),
+  bytes: z.number().meta({ description: "the whole body's size" }),
+  truncated: z.boolean(),
+});
+
+export const inspectedRun = named(
+  "InspectedRun",
+  z.object({
+    id: z.number(),
+    bttn: z.string(),
+    eventId: z.number(),
+    type: z.string(),
+    virtual: z.boolean().meta({ description: "made with Press in the console or the API, not by a device" }),
+    startedAt: z.number(),
+    durationMs: z.number(),
+    outcome: runState,
+    reason: z.string().optional(),
+    error: z.string().optional(),
+    request: z.object({
+      method: z.string(),
+      url: z.string(),
+      headers,
+      body: maskedBody.optional(),
+      auth: z.enum(["basic", "digest"]).optional().meta({ description: "credentials were sent (never shown)" }),
+    }),
+    answer: z.object({ status: z.number(), headers, body: maskedBody }).optional(),
+    callback: z.object({ outcome: z.enum(["ok", "fail"]), reason: z.string().optional(), at: z.number() }).optional(),
+  }),
+  "One action run: the request as sent and the answer, credentials and callback tokens masked.",
+);
+
+export const inspectorAnswer = named(
+  "InspectorRuns",
+  z.object({
+    kept: z.object({ runs: z.number(), bodyBytes: z.number() }).meta({ description: "what the relay keeps: the last `runs` runs, in memory only" }),
+    runs: z.array(inspectedRun),
+  }),
+);

@@ -7,6 +7,7 @@ import { MAX_ARGS_DEPTH, tooDeep } from "./args-depth";
 import { HTTP_URL_MESSAGE, isHttpUrl } from "./http-url";
 import { DEFAULT_RATE_LIMIT } from "../limits/press-rate";
 import { DEFAULT_MAX_IN_PROGRESS } from "../limits/press-gate";
+import { INSPECTOR_DEFAULTS } from "../inspector/inspector";
 import { parseBetween } from "../schedule/daily-window";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
@@ -157,6 +158,14 @@ export const relaySettingsSchema = z.strictObject({
     .meta({ description: 'per-bttn token bucket: presses that may fire back to back (burst) and the refill per second; "off" or burst 0 turns it off' }),
   /** Above this many presses in progress the broker stops reading from devices (limits/press-gate.ts). */
   maxPressesInProgress: z.number().int().min(1).max(100_000).default(DEFAULT_MAX_IN_PROGRESS),
+  /** The request inspector's bounds (inspector/inspector.ts): kept in memory, never written. */
+  inspector: z
+    .strictObject({
+      runs: z.number().int().min(1).max(100_000).default(INSPECTOR_DEFAULTS.runs),
+      bodyBytes: z.number().int().min(0).max(1_048_576).default(INSPECTOR_DEFAULTS.bodyBytes),
+    })
+    .prefault({})
+    .meta({ description: "the request inspector keeps the last `runs` action runs in memory (none on disk), with up to `bodyBytes` of each request and answer body" }),
 });
 
 export const configFileSchema = z.strictObject({

@@ -4,10 +4,12 @@ import { ActionEventType, encodeResult, failResult, okResult, pendingResult, Rea
 import type { PressDeps } from "./deps";
 
 /**
- * The `boot` of events the relay makes itself (not-pressed). A device's boot is hex, so this one
- * can never be a device's; nothing is published to the device for these.
+ * The `boot` of events the relay makes itself (not-pressed) and of presses made from the console or
+ * the API without a device. A device's boot is hex, so these can never be a device's, and nothing
+ * is published to a device for them.
  */
 export const RELAY_BOOT = "relay";
+export const VIRTUAL_BOOT = "virtual";
 
 /** Which press is answered. `type` and `receivedAt` are unknown for a press resumed after a restart. */
 export interface Answering {
@@ -30,9 +32,9 @@ export interface Conclusion {
   error?: string;
 }
 
-/** Sends a result to the bttn that sent the press; the relay's own events wait for no answer. */
+/** Sends a result to the bttn that sent the press; events no device sent wait for no answer. */
 export function answer(d: PressDeps, bttnId: string, r: Result): void {
-  if (r.boot === RELAY_BOOT) return;
+  if (r.boot === RELAY_BOOT || r.boot === VIRTUAL_BOOT) return;
   d.bus.publish(topicFor(d.prefix, bttnId, "result"), encodeResult(r), false);
 }
 

@@ -13,7 +13,7 @@ import type { RelayNews } from "../news";
 import type { Bttn, BttnStore } from "../store/bttns";
 import type { EventStore, FeedEvent } from "../store/events";
 import type { StatusStore } from "../store/status";
-import { Answering, conclude, RELAY_BOOT, tellPending } from "./conclude";
+import { Answering, conclude, RELAY_BOOT, tellPending, VIRTUAL_BOOT } from "./conclude";
 import type { PressDeps, PressStats } from "./deps";
 import { onEvent } from "./on-event";
 import { onStatus } from "./on-status";
@@ -21,7 +21,7 @@ import { handlePress, verdictConclusion } from "./press";
 import { PressProgress } from "./progress";
 import { OnMessage, routeByKind } from "./route";
 
-export { RELAY_BOOT } from "./conclude";
+export { RELAY_BOOT, VIRTUAL_BOOT } from "./conclude";
 
 /** See press.ts's `fire`; documented in the protocol reference (README). */
 export const PENDING_AFTER_MS = 100;
@@ -83,8 +83,21 @@ export class Pipeline {
    */
   notPressed(bttn: Bttn, windowEnd: number, now: number): Promise<void> {
     const ev: FeedEvent = { v: 1, boot: RELAY_BOOT, seq: Math.floor(windowEnd / 1000), type: "not-pressed", age: Math.max(0, now - windowEnd) };
-    return this.take(bttn, ev, now).recorded;
+    return this.take(bttn, ev, now).recorded.then(() => undefined);
   }
+
+  /**
+   * A press made without a device (the console's or the API's "Press"): it goes the way of a
+   * device's press (recorded, counted, rate limited, fired, concluded) with boot VIRTUAL_BOOT, which
+   * marks it in the feed, and a seq that never repeats for the bttn (the clock, kept increasing).
+   * `recorded` resolves to its event id; the outcome is told as news (`concluded`).
+   */
+  pressVirtually(bttn: Bttn, type: FeedEvent["type"]): PressProgress {
+    const now = Date.now();
+    this.lastVirtualSeq = Math.max(this.lastVirtualSeq + 1, now);
+    return this.take(bttn, { v: 1, boot: VIRTUAL_BOOT, seq: this.lastVirtualSeq, type, age: 0 }, now);
+  }
+  private lastVirtualSeq = 0;
 
   /**
    * After a restart: presses that waited for their async callback wait on (each with its action's

@@ -25,7 +25,7 @@ export async function handlePress(d: PressDeps, p: Press, progress: PressProgres
   // 1. Record it, once per identity (bttn, boot, seq), with its counters: a press that could not be
   //    recorded is answered `fail internal` and never fired.
   const accepted = await record(d, p);
-  progress.markRecorded();
+  progress.markRecorded(accepted?.eventId);
   if (!accepted) return;
 
   // 2. Seen before (the bttn missed our answer, or the broker redelivered): say again how it went.
@@ -144,7 +144,8 @@ async function fire(d: PressDeps, p: Press, who: Answering, action: HttpAction, 
     startedAt,
   };
   d.events.recordRun(run);
-  d.news?.tell("ran", run);
+  if (d.news?.wanted("ran"))
+    d.news.tell("ran", { ...run, type: ev.type, boot: ev.boot, seq: ev.seq, async: action.async, auth: action.auth?.type, sent: outcome.sent, answer: outcome.answer });
   return outcome;
 }
 

@@ -3,9 +3,10 @@
 // one; a shutdown waits for the presses not yet answered). An async press is answered when its wait
 // begins, long before its verdict. Both are settled at the end in any case, so nobody waits forever.
 export class PressProgress {
-  readonly recorded: Promise<void>;
+  /** The event's id once recorded; undefined when it could not be recorded. */
+  readonly recorded: Promise<number | undefined>;
   readonly answered: Promise<void>;
-  private settleRecorded!: () => void;
+  private settleRecorded!: (eventId: number | undefined) => void;
   private settleAnswered!: () => void;
 
   constructor() {
@@ -13,8 +14,8 @@ export class PressProgress {
     this.answered = new Promise((res) => (this.settleAnswered = res));
   }
 
-  markRecorded(): void {
-    this.settleRecorded();
+  markRecorded(eventId: number | undefined): void {
+    this.settleRecorded(eventId);
   }
 
   markAnswered(): void {
@@ -23,7 +24,7 @@ export class PressProgress {
 
   /** The press's handling is over, however it ended. */
   end(): void {
-    this.settleRecorded();
+    this.settleRecorded(undefined);
     this.settleAnswered();
   }
 }
