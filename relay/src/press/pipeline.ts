@@ -3,16 +3,10 @@
 // keeps what spans presses: the presses not yet answered (backpressure and shutdown wait for them),
 // the counts, and the async waits taken up again after a restart.
 import type { ActionEventType, DeviceEvent } from "@bttn/shared";
-import type { Bus } from "../bus/bus";
-import type { CallbackManager } from "../callbacks/manager";
 import type { CallbackRow } from "../callbacks/store";
-import type { ActionEngine } from "../engine/engine";
-import { PressRateLimiter, RateLimit } from "../limits/press-rate";
-import type { Logger } from "../log";
-import type { RelayNews } from "../news";
-import type { Bttn, BttnStore } from "../store/bttns";
-import type { EventStore, FeedEvent } from "../store/events";
-import type { StatusStore } from "../store/status";
+import { PressRateLimiter } from "../limits/press-rate";
+import type { Bttn } from "../store/bttns";
+import type { FeedEvent } from "../store/events";
 import { Answering, conclude, RELAY_BOOT, tellPending, VIRTUAL_BOOT } from "./conclude";
 import type { PressDeps, PressStats } from "./deps";
 import { onEvent } from "./on-event";
@@ -31,24 +25,11 @@ const DEFAULT_CALLBACK_TIMEOUT_MS = 60_000;
 
 const answering = (row: CallbackRow): Answering => ({ bttnId: row.bttn, eventId: row.eventId, boot: row.boot, seq: row.seq });
 
-export interface PipelineOptions {
-  prefix: string;
-  bus: Bus;
-  bttns: BttnStore;
-  events: EventStore;
-  status: StatusStore;
-  engine: ActionEngine;
-  callbacks: CallbackManager;
-  log: Logger;
-  /** Events older than this (ms, by their `age`) fail with `stale` instead of firing. */
-  staleAfterMs: number;
-  /** Per-bttn press rate limit; undefined: none. */
-  rateLimit?: RateLimit;
-  /** Told what happens to presses and devices (live views, metrics). */
-  news?: RelayNews;
+/** The parts and settings of the press path; the pipeline makes the rest (rate limiter, counts). */
+export type PipelineOptions = Omit<PressDeps, "limiter" | "stats" | "pendingAfterMs"> & {
   /** Publish `pending` when an action has not finished after this long (default PENDING_AFTER_MS). */
   pendingAfterMs?: number;
-}
+};
 
 export class Pipeline {
   readonly stats: PressStats = { events: 0, duplicates: 0, rejected: 0, ok: 0, fail: 0, rateLimited: 0 };
