@@ -35,6 +35,7 @@ import { KeyStore } from "./store/keys";
 import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
+import { mountConsole } from "./console/serve";
 import { readCaFile, readTlsFiles, TlsFiles, TlsPem } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
@@ -252,6 +253,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
   mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector });
+  mountConsole(app, log);
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
   httpPort = http.port;
