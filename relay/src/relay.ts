@@ -248,12 +248,12 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   });
 
   const app = new Hono();
+  mountConsole(app, log); // the web console's page at `/`: a client of the API below
   const dataDirWatch = new DataDirWatch(opts.dataDir, log);
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
   mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector });
-  mountConsole(app, log);
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
   httpPort = http.port;

@@ -1,7 +1,7 @@
 // The page's files as the relay serves them: read from relay/dist/console-page/ when the relay runs
 // its built bundle (`npm start` built them), else built from relay/ui at the first request (a relay
 // running from source: dev and tests). Each file is kept in memory with its gzip form and its ETag.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildPage, contentTag, PageFile } from "./build";
@@ -16,8 +16,9 @@ export const BUILT_DIR = join(import.meta.dirname, "console-page");
 
 const TYPES: Record<string, string> = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
 
-/** Writes the built page into `dir` (index.html and ui/), for the relay's bundle. */
+/** Writes the built page into `dir` (index.html and ui/), for the relay's bundle; older builds' files go. */
 export function writePage(files: PageFile[], dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "ui"), { recursive: true });
   for (const f of files) writeFileSync(join(dir, f.path === "/" ? "index.html" : f.path), f.body);
 }
