@@ -38,7 +38,7 @@ function LiveBadge() {
   useEffect(() => onLiveState(setOn), []);
   return (
     <span class={"live " + (on ? "live-on" : "live-off")} title={on ? "Updates arrive live" : "Not receiving live updates: reload to see changes"}>
-      {on ? "live" : "offline"}
+      {on ? "live" : "not live"}
     </span>
   );
 }
