@@ -13,6 +13,9 @@ import { inspectorRoutes } from "./inspector";
 import { keyRoutes } from "./keys";
 import { API_BASE, openApiRoute } from "./openapi";
 import { MAX_BODY, Routes } from "./route";
+import { sessionRoutes } from "./session";
+import { Sessions } from "./sessions";
+import { LoginThrottle, DEFAULT_LOGIN_THROTTLE } from "../bus/login-throttle";
 
 export type { ApiDeps } from "./deps";
 export { API_BASE } from "./openapi";
@@ -21,7 +24,9 @@ export function mountApi(app: Hono, deps: ApiDeps): void {
   const api = new Hono();
   api.onError(onApiError(deps.log));
   api.use(bodyLimit({ maxSize: MAX_BODY, onError: (c) => errorAnswer(c, new ApiError(413, "body: larger than " + MAX_BODY / 1024 + " KiB", "", "body")) }));
-  const routes = new Routes(api, deps.keys, deps.log, deps.clientAddress);
+  const sessions = deps.sessions ?? new Sessions();
+  const routes = new Routes(api, deps.keys, deps.log, deps.clientAddress, sessions);
+  sessionRoutes(routes, deps, sessions, new LoginThrottle(deps.signInThrottle ?? DEFAULT_LOGIN_THROTTLE));
   hookRoutes(routes, deps);
   bttnRoutes(routes, deps);
   activityRoutes(routes, deps);

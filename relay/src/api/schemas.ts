@@ -241,3 +241,8 @@ export const inspectorAnswer = named(
     runs: z.array(inspectedRun),
   }),
 );
+
+// ── the web console's session ───────────────────────────────────────────────────────────────────
+
+export const sessionBody = named("SignIn", z.strictObject({ token: z.string().min(1).max(200).meta({ description: "an admin token" }) }), "Sent once; the answer sets the session cookie.");
+export const sessionAnswer = named("Session", z.object({ expiresAt: time }));
