@@ -78,6 +78,8 @@ export interface RelayOptions {
   loginThrottle?: Partial<LoginThrottleOptions>;
   /** Backpressure bound; overrides the config file's `relay.maxPressesInProgress`. */
   maxPressesInProgress?: number;
+  /** How long POST /api/v1/bttns/{id}/press waits for the outcome (default 15 s); tests shorten it. */
+  pressAnswerWaitMs?: number;
   /** The not-pressed watch's time (default: the system's); tests move it by hand. */
   clock?: Clock;
 }
@@ -251,7 +253,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector });
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
   httpPort = http.port;

@@ -10,6 +10,8 @@ import type { KeyStore } from "../store/keys";
 import type { StatusStore } from "../store/status";
 import type { LoginThrottleOptions } from "../bus/login-throttle";
 import type { Sessions } from "./sessions";
+import type { Pipeline } from "../press/pipeline";
+import type { RelayNews } from "../news";
 
 export interface ApiDeps {
   bttns: BttnStore;
@@ -28,4 +30,9 @@ export interface ApiDeps {
   sessions?: Sessions;
   /** How wrong tokens at sign-in are slowed down, per address (default: as MQTT logins). */
   signInThrottle?: LoginThrottleOptions;
+  /** The press path, for virtual presses; with `news`, or the press route is not served. */
+  pipeline?: Pipeline;
+  news?: RelayNews;
+  /** How long POST /bttns/{id}/press waits for the outcome (default 15 s). */
+  pressAnswerWaitMs?: number;
 }

@@ -11,6 +11,7 @@ import { ApiError, errorAnswer, onApiError } from "./errors";
 import { hookRoutes } from "./hooks";
 import { inspectorRoutes } from "./inspector";
 import { keyRoutes } from "./keys";
+import { pressRoutes } from "./press";
 import { API_BASE, openApiRoute } from "./openapi";
 import { MAX_BODY, Routes } from "./route";
 import { sessionRoutes } from "./session";
@@ -33,6 +34,7 @@ export function mountApi(app: Hono, deps: ApiDeps): void {
   actionRoutes(routes, deps);
   keyRoutes(routes, deps);
   inspectorRoutes(routes, deps);
+  pressRoutes(routes, deps);
   openApiRoute(routes);
   api.all("*", (c) => errorAnswer(c, new ApiError(404, "no such API path: " + c.req.method + " " + c.req.path)));
   app.route(API_BASE, api);
