@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_PREFIX, encodeDeviceConfig, topicFor } from "@bttn/shared";
 import type { Bus } from "./bus/bus";
+import { DEVICE_ADDRESS_FILE, writeDeviceAddress } from "./bus/device-address-file";
 import { EmbeddedBus } from "./bus/embedded";
 import { ExternalBus } from "./bus/external";
 import { ConfigError } from "./config/file";
@@ -229,6 +230,11 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
 
   await bus.start(pipeline.onMessage); // a failed start closes what it had opened itself
   parts.add("the MQTT " + (bus.mode === "embedded" ? "broker" : "connection"), () => bus.close());
+  try {
+    writeDeviceAddress(opts.dataDir, bus.deviceAddress(), bus.mode, startedAt); // for the CLI's device files
+  } catch (e) {
+    log.warn("could not record the device address for the CLI's device files", { file: DEVICE_ADDRESS_FILE, error: e as Error });
+  }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
   // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
   const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));
