@@ -2,6 +2,7 @@
 // what it does. The parser (parse.ts) refuses a flag a command does not take, --help (help.ts) is
 // written from this table, and main.ts runs the command found here.
 import { loadConfigFile } from "../config/file";
+import { backupDb } from "../store/backup";
 import { addBttn, listBttns, removeBttn, rotateSecret, setAction } from "./bttn-commands";
 import { deviceFileFor, deviceFileWarning, relayAddress } from "./device-files";
 import { FlagName } from "./flags";
@@ -173,6 +174,17 @@ export const COMMANDS: Command[] = [
       const made = createAdminToken(c.settings().dataDir, c.str("name"));
       process.stderr.write(`Created admin token ${made.key.id}. It is shown only now; the relay keeps its hash.\nSend it as Authorization: Bearer <token> (or X-Api-Key).\n`);
       process.stdout.write(made.token + "\n");
+      return 0;
+    },
+  },
+  {
+    words: "backup",
+    args: ["<FILE>"],
+    flags: ["data"],
+    summary: ["copy the database to FILE (a new file), consistently,", "also while the relay runs; README: how to restore"],
+    async run(c) {
+      const made = await backupDb(c.settings().dataDir, c.args[0]);
+      process.stderr.write(`backed up to ${made.file} (${made.bytes} bytes, schema version ${made.schemaVersion}); it holds secrets, keep it private\n`);
       return 0;
     },
   },
