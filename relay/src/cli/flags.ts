@@ -34,6 +34,7 @@ export const FLAGS = {
   "public-url": { value: "URL", setting: "publicUrl", help: ["where webhook servers reach this relay, for async", "callback URLs (default http://<LAN address>:<http port>,", "https:// with --tls-cert)"] },
   name: { value: "NAME" },
   "relay-host": { value: "HOST" },
+  "new-secret": {},
   "wifi-ssid": { value: "SSID" },
   "wifi-password": { value: "PW" },
   url: { value: "URL" },
