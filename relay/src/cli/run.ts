@@ -21,6 +21,7 @@ export async function runRelay(s: RunSettings): Promise<number> {
     httpPort: s.httpPort,
     host: s.host,
     publicUrl: s.publicUrl,
+    metrics: s.metricsOpen ? "open" : undefined,
     log,
   });
   return new Promise((resolve) => {
