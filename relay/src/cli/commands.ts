@@ -51,7 +51,7 @@ function addressOf(c: Invocation) {
 }
 
 /** The flags that set the relay's settings, in the order of `run`'s options in --help. */
-const RUN_FLAGS: FlagName[] = ["broker", "broker-username", "broker-password", "broker-ca", "mqtt-port", "mqtts-port", "http-port", "tls-cert", "tls-key", "host", "data", "config", "log-level", "public-url"];
+const RUN_FLAGS: FlagName[] = ["broker", "broker-username", "broker-password", "broker-ca", "mqtt-port", "mqtts-port", "http-port", "tls-cert", "tls-key", "host", "data", "config", "log-level", "public-url", "metrics-open", "ha-discovery"];
 
 export const COMMANDS: Command[] = [
   {

@@ -32,6 +32,8 @@ export const FLAGS = {
   config: { value: "FILE", setting: "configFile", help: ["config file, JSON or YAML (default: bttn-relay.json,", "bttn-relay.yaml or bttn-relay.yml in this directory)"] },
   "log-level": { value: "LEVEL", setting: "logLevel", help: ["silent, error, warn, info (default) or debug"] },
   "public-url": { value: "URL", setting: "publicUrl", help: ["where webhook servers reach this relay, for async", "callback URLs (default http://<LAN address>:<http port>,", "https:// with --tls-cert)"] },
+  "metrics-open": { setting: "metricsOpen", help: ["serve GET /metrics without credentials (default: it", 'needs an admin token; or relay.metrics: "open")'] },
+  "ha-discovery": { setting: "haDiscovery", help: ["publish Home Assistant MQTT discovery (needs", "--broker; or relay.haDiscovery in the config)"] },
   name: { value: "NAME" },
   "relay-host": { value: "HOST" },
   "new-secret": {},
