@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_PREFIX, encodeDeviceConfig, topicFor } from "@bttn/shared";
 import type { Bus } from "./bus/bus";
+import { DEVICE_ADDRESS_FILE, writeDeviceAddress } from "./bus/device-address-file";
 import { EmbeddedBus } from "./bus/embedded";
 import { ExternalBus } from "./bus/external";
 import { ConfigError } from "./config/file";
@@ -84,6 +85,8 @@ export interface RelayOptions {
   loginThrottle?: Partial<LoginThrottleOptions>;
   /** Backpressure bound; overrides the config file's `relay.maxPressesInProgress`. */
   maxPressesInProgress?: number;
+  /** How long POST /api/v1/bttns/{id}/press waits for the outcome (default 15 s); tests shorten it. */
+  pressAnswerWaitMs?: number;
   /** The not-pressed watch's time (default: the system's); tests move it by hand. */
   clock?: Clock;
   /** Who may read GET /metrics; overrides the config file's `relay.metrics` (--metrics-open: "open"). */
@@ -275,6 +278,11 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
 
   await bus.start(pipeline.onMessage); // a failed start closes what it had opened itself
   parts.add("the MQTT " + (bus.mode === "embedded" ? "broker" : "connection"), () => bus.close());
+  try {
+    writeDeviceAddress(opts.dataDir, bus.deviceAddress(), bus.mode, startedAt); // for the CLI's device files
+  } catch (e) {
+    log.warn("could not record the device address for the CLI's device files", { file: DEVICE_ADDRESS_FILE, error: e as Error });
+  }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
   if (external && discoveryPrefix) {
     const ha = new HaDiscovery({ bus: external, bttns, status, news, prefix, discoveryPrefix, version: VERSION, log });
@@ -304,7 +312,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector });
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs });
   mountMetrics(app, metrics, opts.metrics ?? config.relay.metrics, { keys, log, clientAddress });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());

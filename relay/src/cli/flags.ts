@@ -36,6 +36,7 @@ export const FLAGS = {
   "ha-discovery": { setting: "haDiscovery", help: ["publish Home Assistant MQTT discovery (needs", "--broker; or relay.haDiscovery in the config)"] },
   name: { value: "NAME" },
   "relay-host": { value: "HOST" },
+  "new-secret": {},
   "wifi-ssid": { value: "SSID" },
   "wifi-password": { value: "PW" },
   url: { value: "URL" },

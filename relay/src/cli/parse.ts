@@ -42,6 +42,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, cwd: st
   const invocation: Invocation = {
     args,
     str: (name) => last(values[name]),
+    flag: (name) => values[name] === true,
     list: (name) => {
       const v = values[name];
       return v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string];
