@@ -15,6 +15,7 @@ import { startRelay, Relay } from "../relay/src/relay";
 import type { ConfigFileInput } from "../relay/src/config/schema";
 import { ConfigError } from "../relay/src/config/file";
 import { createLogger } from "../relay/src/log";
+import { ECHO_WAIT_MS } from "../relay/src/ha/publisher";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
@@ -378,6 +379,23 @@ t("the relay vanishing without a goodbye: its will makes it unavailable", async 
   bus.client.stream.destroy();
   await eventually(async () => (await retained(ctx.mosq.port)).get("bttn/.relay/availability") === "offline", 5000, "will offline");
   await eventually(async () => (await retained(ctx.mosq.port)).get("bttn/.relay/availability") === "online", 5000, "online again after the reconnect");
+});
+
+t("a broker that drops the relay's discovery messages (no rights) is said in the log; one that keeps them is not", async ({ logs }) => {
+  assert.not.ok(logs.some((l) => l.includes("did not give the discovery configs back")), "the rig's broker keeps them");
+  const mosq = await startMosquitto({ [RELAY.username]: RELAY.password }); // the relay may write bttn/# only
+  const dir = tempDir("ha-noacl");
+  const lines: string[] = [];
+  const relay = await startRelay({ dataDir: dir.path, config: CONFIG, broker: mosq.url, brokerUsername: RELAY.username, brokerPassword: RELAY.password, httpPort: 0, host: "127.0.0.1", log: createLogger("info", (l) => lines.push(l)) });
+  try {
+    await eventually(async () => lines.some((l) => l.includes("did not give the discovery configs back")), ECHO_WAIT_MS + 3000, "the warning");
+    const line = lines.find((l) => l.includes("did not give the discovery configs back"))!;
+    assert.match(line, /^.*warn.*read and write homeassistant\/# \(README: Home Assistant\)/);
+  } finally {
+    await relay.close();
+    await mosq.stop();
+    dir.remove();
+  }
 });
 
 t("with the embedded broker, --ha-discovery is refused before anything is made, saying what to do", async () => {

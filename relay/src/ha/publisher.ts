@@ -31,6 +31,13 @@ export interface HaDiscoveryOptions {
 }
 
 type State = "battery" | "rssi" | "online";
+
+/**
+ * The relay reads its own retained configs back (it subscribes to them); none back after this long
+ * means the broker drops them, most likely for want of rights (mosquitto answers MQTT 3.1.1
+ * publishes it refuses as if it took them).
+ */
+export const ECHO_WAIT_MS = 3000;
 const STATES: State[] = ["battery", "rssi", "online"];
 
 export class HaDiscovery {
@@ -38,6 +45,8 @@ export class HaDiscovery {
   private readonly stops: Array<() => void> = [];
   /** Per bttn: the state payloads last published, and the firmware its device block names. */
   private readonly published = new Map<string, Partial<Record<State, string>> & { fw?: string }>();
+  /** One of our configs came back from the broker. */
+  private echoed = false;
 
   constructor(private readonly o: HaDiscoveryOptions) {}
 
@@ -80,6 +89,19 @@ export class HaDiscovery {
       }),
     );
     this.o.log.info("Home Assistant discovery published", { bttns: bttns.list().length, configs, discoveryPrefix });
+    if (configs) {
+      const check = setTimeout(() => {
+        if (this.closed || this.echoed) return;
+        this.o.log.warn(
+          "Home Assistant discovery: the broker did not give the discovery configs back; Home Assistant will not see the bttns. Let the relay's broker user read and write " +
+            discoveryPrefix +
+            "/# (README: Home Assistant)",
+          { discoveryPrefix, waitedMs: ECHO_WAIT_MS },
+        );
+      }, ECHO_WAIT_MS);
+      check.unref();
+      this.stops.push(() => clearTimeout(check));
+    }
   }
 
   close(): void {
@@ -104,7 +126,11 @@ export class HaDiscovery {
   private onRetainedConfig(topic: string, payload: Buffer): void {
     if (this.closed || payload.length === 0) return;
     const found = parseConfigTopic(this.o.discoveryPrefix, this.o.prefix, topic);
-    if (!found || this.o.bttns.get(found.id)) return;
+    if (!found) return;
+    if (this.o.bttns.get(found.id)) {
+      this.echoed = true;
+      return;
+    }
     this.o.log.info("Home Assistant discovery: removing the entry of a bttn that is gone", { bttn: found.id, topic });
     this.send([{ topic, payload: "" }]);
     for (const s of STATES) this.o.bus.publish(stateTopic(this.o.prefix, found.id, s), "", true);
