@@ -16,7 +16,7 @@ import type { ConfigFileInput } from "../relay/src/config/schema";
 import { ConfigError } from "../relay/src/config/file";
 import { createLogger } from "../relay/src/log";
 import { ECHO_WAIT_MS } from "../relay/src/ha/publisher";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 // ---- Home Assistant's schema, from its documentation ------------------------------------------
@@ -207,6 +207,24 @@ async function retained(port: number): Promise<Map<string, string>> {
   return out;
 }
 
+/** The ACL the README's Home Assistant steps give mosquitto, by user: the test's broker uses exactly that. */
+function readmeAcl(): Record<string, string[]> {
+  const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("\n## Home Assistant\n"));
+  const block = /```\n((?:\s*(?:user|topic) .*\n|\s*\n)+)\s*```/.exec(section);
+  assert.ok(block, "the README's Home Assistant section has an ACL block");
+  const acl: Record<string, string[]> = {};
+  let user = "";
+  for (const line of block![1].split("\n").map((l) => l.trim()).filter(Boolean)) {
+    if (line.startsWith("user ")) user = line.slice(5);
+    else (acl[user] ??= []).push(line);
+  }
+  assert.equal(Object.keys(acl).sort(), [HA.username, RELAY.username].sort());
+  assert.ok(acl.relay.includes("topic readwrite bttn/#"));
+  acl.relay = acl.relay.filter((l) => l !== "topic readwrite bttn/#"); // the support's ACL gives it already
+  return acl;
+}
+
 const CONFIG: ConfigFileInput = {
   relay: { haDiscovery: true },
   bttns: {
@@ -219,10 +237,7 @@ const CONFIG: ConfigFileInput = {
 const t = suite<{ mosq: Mosquitto; relay: Relay; dir: ReturnType<typeof tempDir>; logs: string[]; start(config: ConfigFileInput): Promise<Relay> }>("home assistant discovery");
 
 t.before(async (ctx) => {
-  ctx.mosq = await startMosquitto(
-    { [RELAY.username]: RELAY.password, [HA.username]: HA.password, kitchen: KITCHEN },
-    { acl: { relay: ["topic readwrite homeassistant/#"], [HA.username]: ["topic readwrite homeassistant/#", "topic read bttn/+/ha/#", "topic read bttn/.relay/#"] } },
-  );
+  ctx.mosq = await startMosquitto({ [RELAY.username]: RELAY.password, [HA.username]: HA.password, kitchen: KITCHEN }, { acl: readmeAcl() });
   ctx.dir = tempDir("ha");
   ctx.logs = [];
   const log = createLogger("debug", (l) => ctx.logs.push(l));
