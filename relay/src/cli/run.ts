@@ -30,6 +30,7 @@ export async function runRelay(s: RunSettings): Promise<number> {
       httpPort: s.httpPort,
       host: s.host,
       publicUrl: s.publicUrl,
+      metrics: s.metricsOpen ? "open" : undefined,
       log,
     });
   } catch (e) {

@@ -41,7 +41,7 @@ export function answer(d: PressDeps, bttnId: string, r: Result): void {
 /** The action takes a while: the bttn waits up to `remainingMs` more. */
 export function tellPending(d: PressDeps, p: Answering, remainingMs: number): void {
   answer(d, p.bttnId, pendingResult(p, remainingMs));
-  d.news?.tell("pending", { bttn: p.bttnId, eventId: p.eventId, remainingMs });
+  d.news?.tell("pending", { bttn: p.bttnId, eventId: p.eventId, remainingMs, type: p.type, boot: p.boot });
 }
 
 export function conclude(d: PressDeps, p: Answering, c: Conclusion): void {
@@ -61,5 +61,5 @@ export function conclude(d: PressDeps, p: Answering, c: Conclusion): void {
   const durationMs = receivedAt === undefined ? undefined : Date.now() - receivedAt;
   const outcome = c.ok ? "ok" : "fail";
   if (logged) d.log.info("press " + outcome, { bttn: p.bttnId, type, outcome, reason, status: c.status, durationMs, error: c.error });
-  d.news?.tell("concluded", { bttn: p.bttnId, type, eventId: p.eventId, outcome, reason, status: c.status, durationMs });
+  d.news?.tell("concluded", { bttn: p.bttnId, type, eventId: p.eventId, boot: p.boot, outcome, reason, status: c.status, durationMs });
 }
