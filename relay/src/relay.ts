@@ -128,7 +128,7 @@ export interface Relay {
 const BTTN_WATCH_MS = 500;
 
 /** Extra time on top of the slowest action's timeout, for recording and answering. */
-const DRAIN_GRACE_MS = 2000;
+export const DRAIN_GRACE_MS = 2000;
 
 /**
  * How long a shutdown waits for the presses in progress: every action is bounded by its own
