@@ -21,6 +21,10 @@ export interface PressPending {
   bttn: string;
   eventId: number;
   remainingMs: number;
+  /** Unknown for a press resumed after a restart. */
+  type?: ActionEventType;
+  /** The press's identity's boot: "virtual" for the console's presses. */
+  boot: string;
 }
 
 /** A press's final outcome, as the bttn was told it. */
@@ -28,6 +32,8 @@ export interface PressConcluded {
   bttn: string;
   type?: ActionEventType;
   eventId: number;
+  /** The press's identity's boot: "virtual" for the console's presses. */
+  boot: string;
   outcome: "ok" | "fail";
   reason?: Reason;
   status?: number;

@@ -44,6 +44,9 @@ import { StartedParts } from "./started-parts";
 import { NotPressedWatch } from "./schedule/not-pressed";
 import { NotPressedStore } from "./store/not-pressed";
 import { Clock, systemClock } from "./schedule/clock";
+import { RelayMetrics } from "./metrics/metrics";
+import { mountMetrics } from "./metrics/route";
+import type { MetricsAccess } from "./metrics/access";
 
 export interface RelayOptions {
   dataDir: string;
@@ -78,8 +81,12 @@ export interface RelayOptions {
   loginThrottle?: Partial<LoginThrottleOptions>;
   /** Backpressure bound; overrides the config file's `relay.maxPressesInProgress`. */
   maxPressesInProgress?: number;
+  /** How long POST /api/v1/bttns/{id}/press waits for the outcome (default 15 s); tests shorten it. */
+  pressAnswerWaitMs?: number;
   /** The not-pressed watch's time (default: the system's); tests move it by hand. */
   clock?: Clock;
+  /** Who may read GET /metrics; overrides the config file's `relay.metrics` (--metrics-open: "open"). */
+  metrics?: MetricsAccess;
 }
 
 export interface Relay {
@@ -208,6 +215,19 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     rateLimit: config.relay.rateLimit === "off" ? undefined : config.relay.rateLimit,
   });
 
+  // Before the bus starts: the metrics count from the first press on.
+  const metrics = new RelayMetrics({
+    news,
+    bttnIds: () => bttns.list().map((b) => b.id),
+    initialStatus: (id) => status.get(id),
+    gate,
+    unanswered: () => pipeline.pending,
+    callbacksWaiting: () => callbacks.size,
+    commit,
+    brokerConnected: () => bus.connected(),
+  });
+  parts.add("the metrics", () => metrics.close());
+
   const publishDeviceConfig = (id: string) => {
     const b = bttns.get(id);
     // Retained: a device gets its settings at every (re)connect. An empty retained payload clears it.
@@ -252,7 +272,8 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector });
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs });
+  mountMetrics(app, metrics, opts.metrics ?? config.relay.metrics, { keys, log, clientAddress });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
   httpPort = http.port;

@@ -1,11 +1,15 @@
 // Who is calling: an API key from `X-Api-Key` or `Authorization: Bearer`, checked against the
-// KeyStore. A refusal is logged (never with the offered key) and answered 401 with one message
+// KeyStore, or (without either) the web console's session cookie, which stands for the admin key
+// that signed in and must come with the relay's own Origin on writes (same-origin.ts). A refusal is logged (never with the offered key) and answered 401 with one message
 // whatever the cause, so a caller learns nothing about which keys exist.
 import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { Logger } from "../log";
 import type { Bttn, BttnStore } from "../store/bttns";
 import type { ApiKey, KeyStore } from "../store/keys";
 import { ApiError, forbidden, notFound } from "./errors";
+import { requireOwnOrigin } from "./same-origin";
+import { SESSION_COOKIE, Sessions } from "./sessions";
 
 export function offeredKey(c: Context): string | undefined {
   const header = c.req.header("x-api-key");
@@ -18,8 +22,27 @@ export function offeredKey(c: Context): string | undefined {
 /** The caller's address, as the server serving the request knows it (undefined: not known). */
 export type ClientAddress = (c: Context) => string | undefined;
 
-export function authenticate(c: Context, keys: KeyStore, log: Logger, remote: ClientAddress): ApiKey {
+/**
+ * The admin key behind the request's session cookie: undefined without a cookie, 401 for one that
+ * is not (or no longer) a session, 403 for a write without the relay's own Origin.
+ */
+export function sessionKey(c: Context, sessions: Sessions, keys: KeyStore): ApiKey | undefined {
+  const id = getCookie(c, SESSION_COOKIE);
+  if (id === undefined) return undefined;
+  const s = sessions.get(id);
+  const key = s && keys.get(s.keyId);
+  if (!key || key.revokedAt !== null || key.kind !== "admin") {
+    if (s) sessions.end(id); // its admin key was revoked: the session goes with it
+    throw new ApiError(401, "the console session has ended or is not valid: sign in again");
+  }
+  requireOwnOrigin(c);
+  return key;
+}
+
+export function authenticate(c: Context, keys: KeyStore, log: Logger, remote: ClientAddress, sessions?: Sessions): ApiKey {
   const offered = offeredKey(c);
+  const signedIn = offered === undefined && sessions ? sessionKey(c, sessions, keys) : undefined;
+  if (signedIn) return signedIn;
   if (offered === undefined) {
     log.repeated("api-nokey|" + remote(c), "API requests without credentials from " + remote(c), "info", "API request without credentials refused", { method: c.req.method, path: c.req.path, from: remote(c) });
     throw new ApiError(401, "this needs an API key: send it as X-Api-Key or as Authorization: Bearer <key>");

@@ -8,6 +8,10 @@ import type { EventStore } from "../store/events";
 import type { HookStore } from "../store/hooks";
 import type { KeyStore } from "../store/keys";
 import type { StatusStore } from "../store/status";
+import type { LoginThrottleOptions } from "../bus/login-throttle";
+import type { Sessions } from "./sessions";
+import type { Pipeline } from "../press/pipeline";
+import type { RelayNews } from "../news";
 
 export interface ApiDeps {
   bttns: BttnStore;
@@ -22,4 +26,13 @@ export interface ApiDeps {
   clientAddress?: ClientAddress;
   /** The last action runs with their requests and answers; none: the inspector routes are not served. */
   inspector?: Inspector;
+  /** The web console's sessions (default: a fresh set, in memory). */
+  sessions?: Sessions;
+  /** How wrong tokens at sign-in are slowed down, per address (default: as MQTT logins). */
+  signInThrottle?: LoginThrottleOptions;
+  /** The press path, for virtual presses; with `news`, or the press route is not served. */
+  pipeline?: Pipeline;
+  news?: RelayNews;
+  /** How long POST /bttns/{id}/press waits for the outcome (default 15 s). */
+  pressAnswerWaitMs?: number;
 }

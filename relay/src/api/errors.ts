@@ -21,6 +21,8 @@ export class ApiError extends Error {
     readonly path?: string,
     readonly where?: Where,
     readonly issues?: Issue[],
+    /** Headers the refusal carries (Retry-After). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";
@@ -52,6 +54,7 @@ export function errorAnswer(c: Context, e: ApiError): Response {
   if (e.where) body.in = e.where;
   if (e.issues && e.issues.length > 1) body.issues = e.issues;
   if (e.status === 401) c.header("WWW-Authenticate", 'Bearer realm="bttn"');
+  for (const [k, v] of Object.entries(e.headers ?? {})) c.header(k, v);
   return c.json(body, e.status);
 }
 

@@ -15,6 +15,8 @@ const ERRORS: Record<number, string> = {
   404: "No such bttn, hook, key or action.",
   409: "A conflict: the bttn is declared in the config file (edit it there), exists already, or the key has too many hooks.",
   413: "The body is larger than " + MAX_BODY / 1024 + " KiB.",
+  429: "Too many wrong tokens from this address: wait as long as Retry-After says.",
+  503: "The relay serves no more of these at once; try again later.",
 };
 
 const CONVERT = { io: "input", unrepresentable: "any", uri: (id: string) => "#/components/schemas/" + id } as const;
@@ -40,17 +42,16 @@ function operation(spec: RouteSpec): Json {
       parameters.push({ name, in: "query", required: !!q.required?.includes(name) && !("default" in schema), description, schema: rest });
     }
   }
-  const responses: Json = {
-    [spec.status]: { description: spec.summary, ...(spec.answer ? { content: json(schemaRef(spec.answer)) } : {}) },
-  };
+  const content = spec.stream ? { content: { [spec.stream]: { schema: { type: "string" } } } } : spec.answer ? { content: json(schemaRef(spec.answer)) } : {};
+  const responses: Json = { [spec.status]: { description: spec.summary, ...content } };
   const statuses = [400, ...(spec.access === "public" ? [] : [401]), ...(spec.errors ?? []), ...(spec.body ? [413] : [])];
-  for (const s of statuses.sort()) responses[s] = { description: ERRORS[s], content: json(schemaRef(errorAnswer)) };
+  for (const s of [...new Set(statuses)].sort()) responses[s] = { description: ERRORS[s], content: json(schemaRef(errorAnswer)) };
   return {
     tags: [spec.tag],
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     ...(spec.access === "admin" ? { "x-access": "admin" } : {}),
-    security: spec.access === "public" ? [] : [{ apiKey: [] }, { bearer: [] }],
+    security: spec.access === "public" ? [] : [{ apiKey: [] }, { bearer: [] }, { session: [] }],
     ...(parameters.length ? { parameters } : {}),
     ...(spec.body ? { requestBody: { required: !spec.bodyOptional, content: json(schemaRef(spec.body)) } } : {}),
     responses,
@@ -68,7 +69,7 @@ export function openApiDocument(specs: readonly RouteSpec[]): Json {
       version: "1.0.0",
       description:
         "Read bttns, their feeds, counters and status; register dynamic webhooks; administer bttns, actions and API keys. " +
-        "Send an API key as `X-Api-Key` or `Authorization: Bearer`. A key acts for its bttns; an admin token (x-access: admin) for all. " +
+        "Send an API key as `X-Api-Key` or `Authorization: Bearer` (the web console signs in once and sends its session cookie instead). A key acts for its bttns; an admin token (x-access: admin) for all. " +
         "Secrets (device secrets, API keys) are shown only in the answer that creates them.",
     },
     servers: [{ url: API_BASE }],
@@ -79,6 +80,7 @@ export function openApiDocument(specs: readonly RouteSpec[]): Json {
       securitySchemes: {
         apiKey: { type: "apiKey", in: "header", name: "X-Api-Key" },
         bearer: { type: "http", scheme: "bearer", description: "the same key as a bearer token" },
+        session: { type: "apiKey", in: "cookie", name: "bttn_session", description: "the web console's session (POST /session); counts as the admin token that signed in; writes need the relay's own Origin" },
       },
     },
   };

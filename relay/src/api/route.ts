@@ -7,6 +7,7 @@ import type { Logger } from "../log";
 import type { ApiKey, KeyStore } from "../store/keys";
 import { authenticate, ClientAddress, requireAdmin } from "./auth";
 import { ApiError, invalid } from "./errors";
+import type { Sessions } from "./sessions";
 
 type Schema = z.ZodType;
 type Parsed<S> = S extends Schema ? z.output<S> : undefined;
@@ -30,22 +31,35 @@ export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q 
   query?: Q;
   status: 200 | 201 | 204;
   answer?: R;
+  /** The answer is a stream of this media type (text/event-stream) instead of JSON. */
+  stream?: string;
   /** What else it may answer, besides 400 for bad input, 401, and 413 for bodies over the limit. */
-  errors?: Array<403 | 404 | 409>;
+  errors?: Array<401 | 403 | 404 | 409 | 429 | 503>;
+  /**
+   * Runs on the parsed JSON before the body schema: fills in what a caller may leave out for the
+   * handler to complete (a write-only password kept from the stored action).
+   */
+  fill?: (raw: unknown) => unknown;
 }
 
-export interface Call<B, Q> {
+/** What a public route's handler gets: no key. */
+export interface OpenCall<B, Q> {
   c: Context;
-  key: ApiKey;
   body: Parsed<B>;
   query: Parsed<Q>;
   param(name: string): string;
 }
 
+export interface Call<B, Q> extends OpenCall<B, Q> {
+  key: ApiKey;
+}
+
+/** A handler answers a value (sent as JSON with the route's status) or a Response of its own (a stream). */
+type Handled<R> = Answer<R> | Response;
 /** The largest request body the API reads; beyond it, 413. */
 export const MAX_BODY = 64 * 1024;
 
-async function readBody(c: Context, schema: Schema, optional: boolean): Promise<unknown> {
+async function readBody(c: Context, schema: Schema, optional: boolean, fill?: (raw: unknown) => unknown): Promise<unknown> {
   const text = await c.req.text();
   let raw: unknown;
   if (text.trim() === "" && optional) raw = {};
@@ -57,7 +71,7 @@ async function readBody(c: Context, schema: Schema, optional: boolean): Promise<
       throw new ApiError(400, text.trim() === "" ? "body: a JSON object is required" : "body: not valid JSON (send Content-Type: application/json)", "", "body");
     }
   }
-  const r = schema.safeParse(raw);
+  const r = schema.safeParse(fill ? fill(raw) : raw);
   if (!r.success) throw invalid("body", r.error);
   return r.data;
 }
@@ -82,21 +96,34 @@ export class Routes {
     private readonly keys: KeyStore,
     private readonly log: Logger,
     private readonly clientAddress: ClientAddress = () => undefined,
+    private readonly sessions?: Sessions,
   ) {}
 
   add<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, R extends Schema | undefined = undefined>(
     spec: RouteSpec<B, Q, R> & { access: "key" | "admin" },
-    handler: (call: Call<B, Q>) => Answer<R> | Promise<Answer<R>>,
+    handler: (call: Call<B, Q>) => Handled<R> | Promise<Handled<R>>,
   ): void {
     this.register(spec, async (c) => {
       // Credentials before input: a caller without them learns nothing about what the route takes.
-      const key = authenticate(c, this.keys, this.log, this.clientAddress);
+      const key = authenticate(c, this.keys, this.log, this.clientAddress, this.sessions);
       if (spec.access === "admin") requireAdmin(key);
-      const query = readQuery(c, spec.query) as Parsed<Q>;
-      const body = (spec.body ? await readBody(c, spec.body, !!spec.bodyOptional) : undefined) as Parsed<B>;
-      const value = await handler({ c, key, body, query, param: (n) => c.req.param(n) ?? "" });
-      return spec.status === 204 ? c.body(null, 204) : c.json(value as object, spec.status);
+      const call = await this.input<B, Q>(c, spec);
+      return answer(c, spec, await handler({ ...call, key }));
     });
+  }
+
+  /** A route that needs no key (signing in, the description); its handler checks what it must. */
+  addOpen<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, R extends Schema | undefined = undefined>(
+    spec: RouteSpec<B, Q, R> & { access: "public" },
+    handler: (call: OpenCall<B, Q>) => Handled<R> | Promise<Handled<R>>,
+  ): void {
+    this.register(spec, async (c) => answer(c, spec, await handler(await this.input<B, Q>(c, spec))));
+  }
+
+  private async input<B, Q>(c: Context, spec: RouteSpec<Schema | undefined, Schema | undefined, Schema | undefined>): Promise<OpenCall<B, Q>> {
+    const query = readQuery(c, spec.query) as Parsed<Q>;
+    const body = (spec.body ? await readBody(c, spec.body, !!spec.bodyOptional, spec.fill) : undefined) as Parsed<B>;
+    return { c, body, query, param: (n) => c.req.param(n) ?? "" };
   }
 
   /** A route anyone may read (the description itself). */
@@ -111,4 +138,9 @@ export class Routes {
     this.specs.push(spec);
     this.app.on(spec.method.toUpperCase(), spec.path.replace(/\{(\w+)\}/g, ":$1"), h);
   }
+}
+
+function answer(c: Context, spec: RouteSpec<Schema | undefined, Schema | undefined, Schema | undefined>, value: unknown): Response {
+  if (value instanceof Response) return value;
+  return spec.status === 204 ? c.body(null, 204) : c.json(value as object, spec.status);
 }

@@ -241,3 +241,24 @@ export const inspectorAnswer = named(
     runs: z.array(inspectedRun),
   }),
 );
+
+// ── the web console's session ───────────────────────────────────────────────────────────────────
+
+export const sessionBody = named("SignIn", z.strictObject({ token: z.string().min(1).max(200).meta({ description: "an admin token" }) }), "Sent once; the answer sets the session cookie.");
+export const sessionAnswer = named("Session", z.object({ expiresAt: time }));
+
+// ── the console's virtual press ─────────────────────────────────────────────────────────────────
+
+export const pressBody = named("VirtualPress", z.strictObject({ type: z.enum(["pressed", "pressed-long", "pressed-double"]) }));
+export const pressAnswer = named(
+  "VirtualPressOutcome",
+  z.object({
+    eventId: z.number(),
+    type: z.string(),
+    virtual: z.literal(true),
+    state: z.enum(["ok", "fail", "pending"]).meta({ description: "pending: not concluded yet (an async action waiting for its callback); GET /live tells the outcome" }),
+    reason: z.string().optional(),
+    status: z.number().optional().meta({ description: "the webhook's HTTP status, when it answered" }),
+    runs: z.array(z.number()).meta({ description: "the ids of this press's action runs in the request inspector" }),
+  }),
+);

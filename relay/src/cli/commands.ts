@@ -3,6 +3,7 @@
 // written from this table, and main.ts runs the command found here.
 import { loadConfigFile } from "../config/file";
 import { guessLanAddress } from "../lan-address";
+import { backupDb } from "../store/backup";
 import { readActionEdit } from "./action-edit";
 import { removeAction, setAction, showAction, updateAction } from "./action-commands";
 import { testAction } from "./action-test";
@@ -77,7 +78,7 @@ const ACTION_DETAILS = [
 ];
 
 /** The flags that set the relay's settings, in the order of `run`'s options in --help. */
-const RUN_FLAGS: FlagName[] = ["broker", "broker-username", "broker-password", "broker-ca", "mqtt-port", "mqtts-port", "http-port", "tls-cert", "tls-key", "host", "data", "config", "log-level", "public-url"];
+const RUN_FLAGS: FlagName[] = ["broker", "broker-username", "broker-password", "broker-ca", "mqtt-port", "mqtts-port", "http-port", "tls-cert", "tls-key", "host", "data", "config", "log-level", "public-url", "metrics-open", "ha-discovery"];
 
 export const COMMANDS: Command[] = [
   {
@@ -270,6 +271,17 @@ export const COMMANDS: Command[] = [
       const made = createAdminToken(c.settings().dataDir, c.str("name"));
       process.stderr.write(`Created admin token ${made.key.id}. It is shown only now; the relay keeps its hash.\nSend it as Authorization: Bearer <token> (or X-Api-Key).\n`);
       process.stdout.write(made.token + "\n");
+      return 0;
+    },
+  },
+  {
+    words: "backup",
+    args: ["<FILE>"],
+    flags: ["data"],
+    summary: ["copy the database to FILE (a new file), consistently,", "also while the relay runs; README: how to restore"],
+    async run(c) {
+      const made = await backupDb(c.settings().dataDir, c.args[0]);
+      process.stderr.write(`backed up to ${made.file} (${made.bytes} bytes, schema version ${made.schemaVersion}); it holds secrets, keep it private\n`);
       return 0;
     },
   },

@@ -34,6 +34,8 @@ export const FLAGS = {
   config: { value: "FILE", setting: "configFile", help: ["config file, JSON or YAML (default: bttn-relay.json,", "bttn-relay.yaml or bttn-relay.yml in this directory)"] },
   "log-level": { value: "LEVEL", setting: "logLevel", help: ["silent, error, warn, info (default) or debug"] },
   "public-url": { value: "URL", setting: "publicUrl", help: ["where webhook servers reach this relay, for async", "callback URLs (default http://<LAN address>:<http port>,", "https:// with --tls-cert)"] },
+  "metrics-open": { setting: "metricsOpen", help: ["serve GET /metrics without credentials (default: it", 'needs an admin token; or relay.metrics: "open")'] },
+  "ha-discovery": { setting: "haDiscovery", help: ["publish Home Assistant MQTT discovery (needs", "--broker; or relay.haDiscovery in the config)"] },
   name: { value: "NAME", help: ["the bttn's name (the <NAME> tag)"] },
   "relay-host": { value: "HOST", help: ["the relay's address in the device file (default: the", "one the relay recorded at its start, else this", "machine's LAN address)"] },
   "new-secret": { help: ["give the bttn a new secret and put it in the file", "(the board holding the old one stops connecting)"] },

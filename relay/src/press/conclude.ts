@@ -1,12 +1,13 @@
 // Every press ends here, in one place: its outcome is recorded, the bttn is answered, the log gets
 // one info line (the only one for a press that went well), and the relay's news tells watchers.
-import { ActionEventType, encodeResult, failResult, okResult, pendingResult, Reason, Result, topicFor } from "@bttn/shared";
+import { ActionEventType, encodeResult, failResult, okResult, pendingResult, Reason, Result, SHOWN_BOOT, topicFor } from "@bttn/shared";
 import type { PressDeps } from "./deps";
 
 /**
  * The `boot` of events the relay makes itself (not-pressed) and of presses made from the console or
- * the API without a device. A device's boot is hex, so these can never be a device's, and nothing
- * is published to a device for them.
+ * the API without a device. A device's boot is hex, so these can never be a device's. Nothing is
+ * published for the relay's own events; a virtual press's outcome is shown to the bttn's device if
+ * it is connected (SHOWN_BOOT, QoS 0), so a press from the console lights the LED like a real one.
  */
 export const RELAY_BOOT = "relay";
 export const VIRTUAL_BOOT = "virtual";
@@ -34,14 +35,18 @@ export interface Conclusion {
 
 /** Sends a result to the bttn that sent the press; events no device sent wait for no answer. */
 export function answer(d: PressDeps, bttnId: string, r: Result): void {
-  if (r.boot === RELAY_BOOT || r.boot === VIRTUAL_BOOT) return;
+  if (r.boot === RELAY_BOOT) return;
+  if (r.boot === VIRTUAL_BOOT) {
+    if (r.state !== "pending") d.bus.publish(topicFor(d.prefix, bttnId, "result"), encodeResult({ ...r, boot: SHOWN_BOOT, seq: 0 }), false, 0);
+    return;
+  }
   d.bus.publish(topicFor(d.prefix, bttnId, "result"), encodeResult(r), false);
 }
 
 /** The action takes a while: the bttn waits up to `remainingMs` more. */
 export function tellPending(d: PressDeps, p: Answering, remainingMs: number): void {
   answer(d, p.bttnId, pendingResult(p, remainingMs));
-  d.news?.tell("pending", { bttn: p.bttnId, eventId: p.eventId, remainingMs });
+  d.news?.tell("pending", { bttn: p.bttnId, eventId: p.eventId, remainingMs, type: p.type, boot: p.boot });
 }
 
 export function conclude(d: PressDeps, p: Answering, c: Conclusion): void {
@@ -61,5 +66,5 @@ export function conclude(d: PressDeps, p: Answering, c: Conclusion): void {
   const durationMs = receivedAt === undefined ? undefined : Date.now() - receivedAt;
   const outcome = c.ok ? "ok" : "fail";
   if (logged) d.log.info("press " + outcome, { bttn: p.bttnId, type, outcome, reason, status: c.status, durationMs, error: c.error });
-  d.news?.tell("concluded", { bttn: p.bttnId, type, eventId: p.eventId, outcome, reason, status: c.status, durationMs });
+  d.news?.tell("concluded", { bttn: p.bttnId, type, eventId: p.eventId, boot: p.boot, outcome, reason, status: c.status, durationMs });
 }
