@@ -61,6 +61,7 @@ export const HELP = `bttn-relay: turns bttn presses (MQTT) into webhooks (HTTP) 
 Usage:
 ${COMMANDS.flatMap(commandLines).join("\n")}
   bttn-relay --help | --version
+  bttn-relay <command> --help         one command: what it does and what each of its flags means
 
 Options of run (each also as an environment variable):
 ${run.flags.flatMap(optionLines).join("\n")}
