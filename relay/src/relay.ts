@@ -12,8 +12,7 @@ import { ExternalBus } from "./bus/external";
 import { ConfigError } from "./config/file";
 import { ConfigFile, ConfigFileInput, configFileSchema, formatIssues } from "./config/schema";
 import { ActionEngine } from "./engine/engine";
-import { authLayer } from "./engine/auth/layer";
-import { redirectLayer } from "./engine/redirect";
+import { withActionLayers } from "./engine/layers";
 import { Transport, TransportOptions } from "./engine/transport";
 import { clientAddress, startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
@@ -224,11 +223,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     ? external
     : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, gate, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
 
-  // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
-  // never replayed to another origin by the redirect layer.
-  const engine = new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) })
-    .use((a) => (a.followRedirects ? redirectLayer() : undefined))
-    .use((a) => (a.auth ? authLayer(a.auth) : undefined));
+  const engine = withActionLayers(new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) }));
   parts.add("the action engine", () => engine.close());
   let httpPort = 0;
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
