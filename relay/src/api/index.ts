@@ -12,6 +12,8 @@ import { hookRoutes } from "./hooks";
 import { inspectorRoutes } from "./inspector";
 import { keyRoutes } from "./keys";
 import { pressRoutes } from "./press";
+import { binRoutes } from "./bins";
+import { liveRoutes } from "./live";
 import { API_BASE, openApiRoute } from "./openapi";
 import { MAX_BODY, Routes } from "./route";
 import { sessionRoutes } from "./session";
@@ -35,6 +37,8 @@ export function mountApi(app: Hono, deps: ApiDeps): void {
   keyRoutes(routes, deps);
   inspectorRoutes(routes, deps);
   pressRoutes(routes, deps);
+  binRoutes(routes, deps);
+  liveRoutes(routes, deps);
   openApiRoute(routes);
   api.all("*", (c) => errorAnswer(c, new ApiError(404, "no such API path: " + c.req.method + " " + c.req.path)));
   app.route(API_BASE, api);

@@ -7,6 +7,7 @@ import { ACTION_EVENT_TYPES } from "@bttn/shared";
 import { actionSchema, actionsSchema, bttnIdSchema, bttnPropsSchema, deviceSettingsSchema, httpActionSchema } from "../config/schema";
 import { checkHookUrl, MAX_HOOK_URL } from "../store/hooks";
 import { KEY_KINDS } from "../store/keys";
+import { BIN_NAME } from "../bins/bins";
 
 export const schemas = z.registry<{ id: string }>();
 /** Descriptions of the named schemas, by id (kept apart: field-level `.meta` lives in zod's global registry). */
@@ -262,3 +263,28 @@ export const pressAnswer = named(
     runs: z.array(z.number()).meta({ description: "the ids of this press's action runs in the request inspector" }),
   }),
 );
+
+// ── request bins ────────────────────────────────────────────────────────────────────────────────
+
+export const binBody = named(
+  "BinCreate",
+  z.strictObject({ name: z.string().regex(BIN_NAME, "must be 1 to 40 letters, digits, '-' or '_'").optional().meta({ description: "default: a random name" }) }),
+);
+export const binCreated = named("BinCreated", z.object({ name: z.string(), url: z.string().meta({ description: "the relay's public base URL + /bin/<name>: paste it into an action" }), createdAt: time }));
+export const binList = named("BinList", z.object({ bins: z.array(binCreated.extend({ count: z.number().meta({ description: "requests kept" }) })) }));
+export const binRequest = named(
+  "BinRequest",
+  z.object({
+    id: z.number(),
+    at: time,
+    method: z.string(),
+    path: z.string(),
+    query: headers,
+    headers,
+    body: z.string().meta({ description: "the body as text, secrets masked, cut to the bin's bound" }),
+    bodyBytes: z.number().meta({ description: "the whole body's size" }),
+    truncated: z.boolean(),
+  }),
+  "One request a bin received, with credentials, secret-looking headers and parameters and callback tokens masked.",
+);
+export const binAnswer = named("Bin", z.object({ name: z.string(), url: z.string(), requests: z.array(binRequest) }));
