@@ -261,7 +261,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   mountBins(app, bins, log);
   const live = new LiveStreams((send) => tellLive({ news, status, bttns, inspector, bins }, send));
   tellBttnChanges(bttns, (event, data) => live.send(event, data));
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs, bins, publicUrl, live });
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs, bins, publicUrl, live, engine });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
   // Closed before the HTTP server: a watching console must not hold the shutdown open.

@@ -14,6 +14,7 @@ import type { Pipeline } from "../press/pipeline";
 import type { RelayNews } from "../news";
 import type { Bins } from "../bins/bins";
 import type { LiveStreams } from "../live/streams";
+import type { ActionEngine } from "../engine/engine";
 
 export interface ApiDeps {
   bttns: BttnStore;
@@ -43,4 +44,6 @@ export interface ApiDeps {
   publicUrl?: () => string;
   /** The live streams; none: GET /live is not served. */
   live?: LiveStreams;
+  /** Builds requests for previews; none: the preview route is not served. */
+  engine?: ActionEngine;
 }

@@ -14,6 +14,7 @@ import { keyRoutes } from "./keys";
 import { pressRoutes } from "./press";
 import { binRoutes } from "./bins";
 import { liveRoutes } from "./live";
+import { previewRoutes } from "./preview";
 import { API_BASE, openApiRoute } from "./openapi";
 import { MAX_BODY, Routes } from "./route";
 import { sessionRoutes } from "./session";
@@ -39,6 +40,7 @@ export function mountApi(app: Hono, deps: ApiDeps): void {
   pressRoutes(routes, deps);
   binRoutes(routes, deps);
   liveRoutes(routes, deps);
+  previewRoutes(routes, deps);
   openApiRoute(routes);
   api.all("*", (c) => errorAnswer(c, new ApiError(404, "no such API path: " + c.req.method + " " + c.req.path)));
   app.route(API_BASE, api);

@@ -288,3 +288,21 @@ export const binRequest = named(
   "One request a bin received, with credentials, secret-looking headers and parameters and callback tokens masked.",
 );
 export const binAnswer = named("Bin", z.object({ name: z.string(), url: z.string(), requests: z.array(binRequest) }));
+
+// ── the preview of an action's request ──────────────────────────────────────────────────────────
+
+export const previewBody = named(
+  "PreviewRequest",
+  z.strictObject({ http: httpActionSchema.optional().meta({ description: "an action not saved yet; absent: the stored one" }) }),
+);
+export const previewAnswer = named(
+  "PreviewedRequest",
+  z.object({
+    method: z.string(),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string().nullable(),
+    auth: z.enum(["basic", "digest"]).optional().meta({ description: "these credentials would be added (never shown)" }),
+  }),
+  "The request a press would send now, secrets masked.",
+);
