@@ -61,12 +61,14 @@ test("starts with no config at all, settings from the environment; bttn add whil
     assert.is(checkDeviceFile(file), "");
     assert.equal(file.relay, { host: "127.0.0.1", port: mqttPort });
     assert.not.ok(add.stderr.includes(file.secret), "the secret is printed once, in the device file only");
+    assert.match(add.stderr, /warning: relay\.host 127\.0\.0\.1 is a loopback address: a real bttn would look for the relay on itself/);
     // flash.sh takes the printed file as it is.
     const devFile = join(dir.path, "porch.json");
     writeFileSync(devFile, add.stdout);
     writeFileSync(join(dir.path, "fw.js"), "(function(){})();\n");
     const flash = spawnSync("./flash.sh", ["--dry-run", join(dir.path, "out"), "--config", devFile, "--bundle", join(dir.path, "fw.js")], { cwd: ROOT, encoding: "utf8" });
     assert.is(flash.status, 0, flash.stderr);
+    assert.match(flash.stdout, /warning  relay\.host 127\.0\.0\.1 is a loopback address: a real bttn would look for the relay on itself and never reach it/);
     assert.equal(JSON.parse(readFileSync(join(dir.path, "out", "bttn.json"), "utf8")), file);
     const again = await runCli(["bttn", "add", "porch"], { cwd: dir.path, env });
     assert.is(again.code, 2);

@@ -126,17 +126,38 @@ test("long and double presses reach the relay as their types", async () => {
   assert.equal(types, ["pressed-long", "pressed-double"]);
 });
 
-/** Runs the simulator CLI the way `npm run sim -- ...` does. */
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+/** Runs the simulator CLI the way `npm run sim -- ...` does; `input` is piped into it, then closed. */
+function cli(args: string[], input?: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", "firmware/src/sim/cli.ts", ...args], { cwd: join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, ["--import", "tsx", "firmware/src/sim/cli.ts", ...args], { cwd: join(import.meta.dirname, ".."), stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     let out = "";
     let err = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (err += d));
-    p.on("close", (code) => resolve({ code, out, err }));
+    p.stdout!.on("data", (d) => (out += d));
+    p.stderr!.on("data", (d) => (err += d));
+    const killer = setTimeout(() => p.kill("SIGKILL"), 60_000);
+    p.on("close", (code) => {
+      clearTimeout(killer);
+      resolve({ code, out, err });
+    });
+    if (input !== undefined) p.stdin!.end(input);
   });
 }
+
+test("the simulator CLI, piped: the interactive keys (s, l, d; several on a line) and the words work, each press answered in turn; unknown input is said", async () => {
+  const path = join(ctx.dir, "kitchen.json");
+  writeFileSync(path, JSON.stringify(ctx.file));
+  const r = await cli(["--config", path], "s\nl\nx\ndouble\nsd\n");
+  assert.is(r.code, 0, r.out + r.err);
+  assert.equal(ctx.sink.received.map((q) => q.url), ["/hook/pressed", "/hook/long", "/hook/double", "/hook/pressed", "/hook/double"]);
+  assert.is(r.out.match(/^led: ok$/gm)?.length, 5, r.out);
+  assert.match(r.out, /unknown input "x": keys s \(short\), l \(long\)/);
+  assert.not.match(r.out + r.err, new RegExp(SECRET), "the secret is never printed");
+  // q ends it before the rest of the input.
+  ctx.sink.received.length = 0;
+  const q = await cli(["--config", path], "s\nq\ns\n");
+  assert.is(q.code, 0, q.out + q.err);
+  assert.equal(ctx.sink.received.map((x) => x.url), ["/hook/pressed"]);
+});
 
 test("the simulator CLI, scripted: prints the LED's outcome, exit 0 on ok and 1 on fail", async () => {
   const path = join(ctx.dir, "kitchen.json");

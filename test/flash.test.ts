@@ -258,6 +258,7 @@ test("--dry-run writes exactly what a real run sends", async () => {
     assert.ok(readFileSync(join(out, ".bootcde")).equals(fx.bundle));
     assert.is(statSync(join(out, "upload.js")).mode & 0o077, 0, "the stream holds the secret: private file");
     assertNoSecrets(dry);
+    assert.not.match(dry.stdout, /loopback/, "a LAN address is not warned about");
     const stream = readFileSync(join(out, "upload.js"), "latin1").split("\n").filter((l) => l !== "");
 
     const run = await flash(["--port", fake.url, "--config", fx.configPath, "--bundle", fx.bundlePath]);

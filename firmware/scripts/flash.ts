@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { loopbackWarning } from "@bttn/shared";
 import { parseArgs, USAGE, UsageError } from "./flash-args";
 import { FlashError } from "./flash-error";
 import { probe, redact, STAGED, stopAll, upload, writeBoardFile, writeStream } from "./flash-espruino";
@@ -49,6 +50,8 @@ function summary(plan: FlashPlan): void {
   say("config   " + plan.configPath + ": bttn " + d.id + ", relay " + d.relay.host + ":" + d.relay.port + (d.wifi ? ", Wi-Fi " + JSON.stringify(d.wifi.ssid) : ""));
   for (const f of plan.files) say("file     " + f.name.padEnd(14) + describe({ length: f.bytes.length, crc: f.crc }));
   if (!plan.files[2]) say("warning  no " + SETUP_FILE + " next to the bundle: this bttn will have no setup mode");
+  const loopback = loopbackWarning(d);
+  if (loopback) say("warning  " + loopback + "; put the relay's LAN address in relay.host (or make the file again: bttn-relay bttn device-file " + d.id + " --relay-host ADDR)");
 }
 
 /** "a, b and c" */

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_PREFIX, encodeDeviceConfig, topicFor } from "@bttn/shared";
 import type { Bus } from "./bus/bus";
+import { DEVICE_ADDRESS_FILE, writeDeviceAddress } from "./bus/device-address-file";
 import { EmbeddedBus } from "./bus/embedded";
 import { ExternalBus } from "./bus/external";
 import { ConfigError } from "./config/file";
@@ -48,6 +49,9 @@ import { StartedParts } from "./started-parts";
 import { NotPressedWatch } from "./schedule/not-pressed";
 import { NotPressedStore } from "./store/not-pressed";
 import { Clock, systemClock } from "./schedule/clock";
+import { RelayMetrics } from "./metrics/metrics";
+import { mountMetrics } from "./metrics/route";
+import type { MetricsAccess } from "./metrics/access";
 
 export interface RelayOptions {
   dataDir: string;
@@ -86,6 +90,8 @@ export interface RelayOptions {
   pressAnswerWaitMs?: number;
   /** The not-pressed watch's time (default: the system's); tests move it by hand. */
   clock?: Clock;
+  /** Who may read GET /metrics; overrides the config file's `relay.metrics` (--metrics-open: "open"). */
+  metrics?: MetricsAccess;
 }
 
 export interface Relay {
@@ -218,6 +224,19 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     rateLimit: config.relay.rateLimit === "off" ? undefined : config.relay.rateLimit,
   });
 
+  // Before the bus starts: the metrics count from the first press on.
+  const metrics = new RelayMetrics({
+    news,
+    bttnIds: () => bttns.list().map((b) => b.id),
+    initialStatus: (id) => status.get(id),
+    gate,
+    unanswered: () => pipeline.pending,
+    callbacksWaiting: () => callbacks.size,
+    commit,
+    brokerConnected: () => bus.connected(),
+  });
+  parts.add("the metrics", () => metrics.close());
+
   const publishDeviceConfig = (id: string) => {
     const b = bttns.get(id);
     // Retained: a device gets its settings at every (re)connect. An empty retained payload clears it.
@@ -233,6 +252,11 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
 
   await bus.start(pipeline.onMessage); // a failed start closes what it had opened itself
   parts.add("the MQTT " + (bus.mode === "embedded" ? "broker" : "connection"), () => bus.close());
+  try {
+    writeDeviceAddress(opts.dataDir, bus.deviceAddress(), bus.mode, startedAt); // for the CLI's device files
+  } catch (e) {
+    log.warn("could not record the device address for the CLI's device files", { file: DEVICE_ADDRESS_FILE, error: e as Error });
+  }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
   // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
   const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));
@@ -262,6 +286,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const live = new LiveStreams((send) => tellLive({ news, status, bttns, inspector, bins }, send));
   tellBttnChanges(bttns, (event, data) => live.send(event, data));
   mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs, bins, publicUrl, live, engine });
+  mountMetrics(app, metrics, opts.metrics ?? config.relay.metrics, { keys, log, clientAddress });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
   // Closed before the HTTP server: a watching console must not hold the shutdown open.

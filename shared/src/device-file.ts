@@ -118,3 +118,23 @@ export function makeDeviceFile(id: string, secret: string, o: DeviceFileOptions)
   const bad = checkDeviceFile(file);
   return bad ? { ok: false, error: "device file: " + bad } : { ok: true, value: file };
 }
+
+/**
+ * Whether devices told to connect to `host` would connect to themselves: a loopback name or
+ * address (localhost, 127.x.x.x, ::1) or an unspecified one (0.0.0.0, ::). Such a device file works
+ * for the simulator on the relay's own machine and never on a board. Relay-side, like
+ * makeDeviceFile: the firmware never imports it.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  if (h === "localhost" || h === "0.0.0.0" || h === "::" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  if (h.length > 10 && h.slice(h.length - 10) === ".localhost") return true;
+  const parts = h.split(".");
+  return parts.length === 4 && parts[0] === "127" && onlyChars(h, "09..");
+}
+
+/** The warning for a device file whose relay address no board can reach ("" when it is fine). */
+export function loopbackWarning(file: Pick<DeviceFile, "relay">): string {
+  if (!isLoopbackHost(file.relay.host)) return "";
+  return "relay.host " + file.relay.host + " is a loopback address: a real bttn would look for the relay on itself and never reach it (it suits only the simulator on this machine)";
+}

@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkDeviceFile, makeDeviceFile } from "../src";
+import { checkDeviceFile, isLoopbackHost, loopbackWarning, makeDeviceFile } from "../src";
 import { buildFirmware } from "../../firmware/scripts/build";
 
 test("a device file with the relay's address and the Wi-Fi to join; a bad one is an error, not a file", () => {
@@ -19,6 +19,13 @@ test("a device file with the relay's address and the Wi-Fi to join; a bad one is
   assert.equal(makeDeviceFile("porch", "s3cret-s3cret", { relayHost: "relay.lan", mqttPort: 1883, wifiSsid: "x".repeat(33) }), { ok: false, error: "device file: wifi.ssid: must be at most 32 characters" });
 });
 
+test("loopback and unspecified addresses are told apart from LAN ones", () => {
+  for (const h of ["localhost", "LOCALHOST", "relay.localhost", "127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "0.0.0.0", "::"]) assert.ok(isLoopbackHost(h), h);
+  for (const h of ["192.168.1.10", "10.0.0.1", "relay.lan", "127.example.com", "fe80::1", "1270.0.0.1", "localhost.lan", "128.0.0.1"]) assert.not.ok(isLoopbackHost(h), h);
+  assert.match(loopbackWarning({ relay: { host: "127.0.0.1", port: 1883 } }), /^relay\.host 127\.0\.0\.1 is a loopback address: a real bttn .* never reach it/);
+  assert.is(loopbackWarning({ relay: { host: "192.168.1.10", port: 1883 } }), "");
+});
+
 test("the firmware bundle leaves makeDeviceFile out", async () => {
   const outfile = join(tmpdir(), "bttn-device-file-test-" + process.pid + ".js");
   const built = await buildFirmware({ outfile });
@@ -26,6 +33,7 @@ test("the firmware bundle leaves makeDeviceFile out", async () => {
   rmSync(outfile + ".map", { force: true });
   assert.ok(built.code.includes("relay.host: must be a host name"), "the bundle checks device files");
   assert.not.ok(built.code.includes("device file: "), "but does not make them");
+  assert.not.ok(built.code.includes("is a loopback address"), "nor warns about them");
 });
 
 test.run();

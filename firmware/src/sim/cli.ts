@@ -2,7 +2,8 @@
 // the terminal. It takes the same device file as flash.sh (its Wi-Fi settings are ignored).
 //
 //   npm run sim -- --config kitchen.json                 interactive: s short, l long, d double,
-//                                                        w Wi-Fi off/on, q quit
+//                                                        w Wi-Fi off/on, q quit (piped: the same
+//                                                        keys or words, a line at a time)
 //   npm run sim -- --config kitchen.json --press short   one press; prints the LED's outcome and
 //                                                        exits 0 on ok, 1 on fail (or no answer)
 //   npm run sim -- --config kitchen.json --setup         setup mode first: the page on loopback;
@@ -27,6 +28,11 @@ const USAGE = `usage: npm run sim -- --config FILE [--setup] [--press short|long
   --setup           start in setup mode, as after holding the button 10 s at power-on: the
                     setup page is served on 127.0.0.1 (its URL is printed); once it saves,
                     the bttn restarts and runs on the saved file (kept in --storage DIR)
+
+Without --press: keys s (short), l (long), d (double), w (Wi-Fi off/on), q (quit). With the
+input piped, the same keys or the words short, long, double, wifi, quit, a line at a time;
+each press waits for its answer, and the end of the input quits after the last one:
+  printf 's\nl\nd\n' | npm run sim -- --config kitchen.json
 `;
 
 interface Args {
@@ -61,6 +67,25 @@ export function drawLed(pattern: string, rgb: number): string {
   const b = rgb & 255;
   const dot = rgb ? `\x1b[38;2;${r};${g};${b}m\u25cf\x1b[0m` : "\x1b[2m\u25cb\x1b[0m";
   return dot + " " + pattern;
+}
+
+/** How long a piped press waits for the relay's answer before the next line is read. */
+const PIPED_ANSWER_MS = 15_000;
+const PIPED_WORDS: Record<string, string> = { short: "s", long: "l", double: "d", wifi: "w", quit: "q" };
+const PIPED_HELP = "keys s (short), l (long), d (double), w (Wi-Fi), q (quit), or those words, one line at a time";
+
+/**
+ * The keys of one line of piped input: a word (`short`, `long`, `double`, `wifi`, `quit`) or the
+ * keys as typed in the terminal (`s`, `l`, `d`, `w`, `q`; several on a line run in turn). Anything
+ * else is returned as unknown, to be said, not ignored.
+ */
+export function pipedKeys(line: string): { keys: string[]; unknown: string[] } {
+  const t = line.trim().toLowerCase();
+  if (PIPED_WORDS[t]) return { keys: [PIPED_WORDS[t]], unknown: [] };
+  const keys: string[] = [];
+  const unknown: string[] = [];
+  for (const c of t.replace(/[\s,]+/g, "")) ("sldwq".includes(c) ? keys : unknown).push(c);
+  return { keys, unknown };
 }
 
 function loadFile(path: string): DeviceFile {
@@ -151,12 +176,29 @@ function interactive(file: DeviceFile, storage: Storage): Promise<number> {
   log("simulating bttn " + file.id + " against " + file.relay.host + ":" + file.relay.port);
 
   return new Promise((done) => {
+    let stopped = false;
     const quit = () => {
+      if (stopped) return;
+      stopped = true;
       current().hw.dispose();
       if (tty) process.stdout.write("\n");
       if (process.stdin.isTTY) process.stdin.setRawMode(false);
       process.stdin.pause();
       done(0);
+    };
+    const pipedAct = async (key: string) => {
+      if (stopped) return;
+      if (!"sld".includes(key) || !wifi) return act(key);
+      const noAnswer = () => log("no answer within " + PIPED_ANSWER_MS / 1000 + " s");
+      if (asleep) {
+        await act(key); // the wake press boots a new board: watch that one's LED
+        return current().waitFor(["ok", "fail"], PIPED_ANSWER_MS).then(() => undefined, noAnswer);
+      }
+      // Ready before the press, as a person waits for the blue blinking to stop.
+      for (let i = 0; i < 100 && current().app.link() !== "up" && current().app.link() !== "denied"; i++) await wait(50);
+      const answered = current().waitFor(["ok", "fail"], PIPED_ANSWER_MS).then(() => undefined, noAnswer);
+      await act(key);
+      await answered;
     };
     const act = async (key: string) => {
       const kind: PressKind | undefined = key === "s" || key === " " ? "short" : key === "l" ? "long" : key === "d" ? "double" : undefined;
@@ -180,12 +222,21 @@ function interactive(file: DeviceFile, storage: Storage): Promise<number> {
     if (process.stdin.isTTY) {
       process.stdin.setRawMode(true);
       process.stdin.setEncoding("utf8");
-      process.stdin.on("data", (k: string) => void act(k.toLowerCase()));
+      process.stdin.on("data", (k: string) => {
+        for (const key of k.toLowerCase()) void act(key); // a paste of several keys: each in turn
+      });
     } else {
-      // Piped: one command a line (short, long, double, wifi, quit), for demos and scripts.
+      // Piped (demos, scripts): the same keys, or words, one line at a time. Each press waits for
+      // its answer before the next line, and the end of the input waits for the last answer, so
+      // `printf 's\nl\n' | npm run sim -- ...` shows both outcomes.
       const rl = createInterface({ input: process.stdin });
-      rl.on("line", (l) => void act(({ short: "s", long: "l", double: "d", wifi: "w", quit: "q" } as Record<string, string>)[l.trim()] ?? ""));
-      rl.on("close", quit);
+      let chain = Promise.resolve();
+      rl.on("line", (l) => {
+        const { keys, unknown } = pipedKeys(l);
+        if (unknown.length) log("unknown input " + JSON.stringify(unknown.join("")) + ": " + PIPED_HELP);
+        for (const key of keys) chain = chain.then(() => pipedAct(key));
+      });
+      rl.on("close", () => void chain.then(quit));
     }
   });
 }

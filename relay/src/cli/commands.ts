@@ -2,7 +2,9 @@
 // what it does. The parser (parse.ts) refuses a flag a command does not take, --help (help.ts) is
 // written from this table, and main.ts runs the command found here.
 import { loadConfigFile } from "../config/file";
+import { backupDb } from "../store/backup";
 import { addBttn, listBttns, removeBttn, rotateSecret, setAction } from "./bttn-commands";
+import { deviceFileFor, deviceFileWarning, relayAddress } from "./device-files";
 import { FlagName } from "./flags";
 import { createAdminToken, createKey, keyLine, listKeys, revokeKey } from "./key-commands";
 import { RunSettings, UsageError } from "./options";
@@ -14,6 +16,8 @@ export interface Invocation {
   args: string[];
   /** The value of a flag the command takes (the last one, if given more than once). */
   str(name: FlagName): string | undefined;
+  /** Whether a switch (a flag without a value) was given. */
+  flag(name: FlagName): boolean;
   /** Every value of a flag that may be repeated. */
   list(name: FlagName): string[];
   /** Flags, else environment variables, else defaults (options.ts). */
@@ -34,8 +38,20 @@ export interface Command {
   run(c: Invocation): Promise<number> | number;
 }
 
+/** Lines for the user on stderr (stdout carries what a script keeps); empty ones are left out. */
+function tell(lines: string[]): void {
+  for (const l of lines) if (l) process.stderr.write(l + "\n");
+}
+
+/** The relay address of a device file: --relay-host and --mqtt-port (--mqtts-port with off), else the relay's record. */
+function addressOf(c: Invocation) {
+  const s = c.settings();
+  const port = s.mqttPort === "off" ? s.mqttsPort : s.mqttPort;
+  return relayAddress(s.dataDir, { relayHost: c.str("relay-host"), port: c.str("mqtt-port") !== undefined ? port : undefined, defaultPort: port });
+}
+
 /** The flags that set the relay's settings, in the order of `run`'s options in --help. */
-const RUN_FLAGS: FlagName[] = ["broker", "broker-username", "broker-password", "broker-ca", "mqtt-port", "mqtts-port", "http-port", "tls-cert", "tls-key", "host", "data", "config", "log-level", "public-url"];
+const RUN_FLAGS: FlagName[] = ["broker", "broker-username", "broker-password", "broker-ca", "mqtt-port", "mqtts-port", "http-port", "tls-cert", "tls-key", "host", "data", "config", "log-level", "public-url", "metrics-open", "ha-discovery"];
 
 export const COMMANDS: Command[] = [
   {
@@ -48,14 +64,27 @@ export const COMMANDS: Command[] = [
   {
     words: "bttn add",
     args: ["<id>"],
-    // --mqtt-port and --mqtts-port: the port the device file names, the relay's own.
-    flags: ["name", "relay-host", "wifi-ssid", "wifi-password", "data", "mqtt-port", "mqtts-port"],
-    summary: ["add a bttn; prints its secret and a device file for flash.sh", "(its port: the relay's --mqtt-port, or --mqtts-port if off)"],
+    flags: ["name", "relay-host", "mqtt-port", "mqtts-port", "wifi-ssid", "wifi-password", "data"],
+    summary: ["add a bttn; prints its secret and a device file for flash.sh"],
     run(c) {
-      const s = c.settings();
-      const file = addBttn(s.dataDir, c.args[0], { name: c.str("name"), relayHost: c.str("relay-host"), mqttPort: s.mqttPort === "off" ? s.mqttsPort : s.mqttPort, wifiSsid: c.str("wifi-ssid"), wifiPassword: c.str("wifi-password") });
-      process.stderr.write(`Added bttn ${file.id}. Its secret is in the device file below and is shown only now.\nSave it as ${file.id}.json and flash it: ./flash.sh --port /dev/ttyUSB0 --config ${file.id}.json\n`);
+      const relay = addressOf(c);
+      const file = addBttn(c.settings().dataDir, c.args[0], { name: c.str("name"), relayHost: relay.host, mqttPort: relay.port, wifiSsid: c.str("wifi-ssid"), wifiPassword: c.str("wifi-password") });
+      tell([`Added bttn ${file.id}. Its secret is in the device file below and is shown only now.`, ...relay.notes, deviceFileWarning(file), `Save it as ${file.id}.json and flash it: ./flash.sh --port /dev/ttyUSB0 --config ${file.id}.json`]);
       process.stdout.write(JSON.stringify(file, null, 2) + "\n");
+      return 0;
+    },
+  },
+  {
+    words: "bttn device-file",
+    args: ["<id>"],
+    flags: ["relay-host", "mqtt-port", "mqtts-port", "wifi-ssid", "wifi-password", "new-secret", "data", "config"],
+    summary: ["print a device file for an existing bttn: one declared in", "the config file carries the file's secret; one added", "with the CLI or the API needs --new-secret"],
+    run(c) {
+      const relay = addressOf(c);
+      const s = c.settings();
+      const made = deviceFileFor(s.dataDir, c.args[0], { relay, wifiSsid: c.str("wifi-ssid"), wifiPassword: c.str("wifi-password"), newSecret: c.flag("new-secret"), configFile: s.configFile });
+      tell([...made.notes, ...relay.notes, deviceFileWarning(made.file)]);
+      process.stdout.write(JSON.stringify(made.file, null, 2) + "\n");
       return 0;
     },
   },
@@ -145,6 +174,17 @@ export const COMMANDS: Command[] = [
       const made = createAdminToken(c.settings().dataDir, c.str("name"));
       process.stderr.write(`Created admin token ${made.key.id}. It is shown only now; the relay keeps its hash.\nSend it as Authorization: Bearer <token> (or X-Api-Key).\n`);
       process.stdout.write(made.token + "\n");
+      return 0;
+    },
+  },
+  {
+    words: "backup",
+    args: ["<FILE>"],
+    flags: ["data"],
+    summary: ["copy the database to FILE (a new file), consistently,", "also while the relay runs; README: how to restore"],
+    async run(c) {
+      const made = await backupDb(c.settings().dataDir, c.args[0]);
+      process.stderr.write(`backed up to ${made.file} (${made.bytes} bytes, schema version ${made.schemaVersion}); it holds secrets, keep it private\n`);
       return 0;
     },
   },

@@ -42,6 +42,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, cwd: st
   const invocation: Invocation = {
     args,
     str: (name) => last(values[name]),
+    flag: (name) => values[name] === true,
     list: (name) => {
       const v = values[name];
       return v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string];
@@ -50,7 +51,8 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, cwd: st
       const bySetting: Record<string, string | undefined> = {};
       for (const name of given) {
         const setting = flag(name).setting;
-        if (setting) bySetting[setting] = last(values[name]);
+        // A switch (--metrics-open) is true when given; options.ts reads it as its variable's "true".
+        if (setting) bySetting[setting] = values[name] === true ? "true" : last(values[name]);
       }
       return resolveSettings(bySetting, env, cwd);
     },

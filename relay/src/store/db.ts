@@ -4,15 +4,26 @@ import Database from "better-sqlite3";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../log";
 import { markDataDir, prepareDataDir } from "./data-dir";
-import { MIGRATIONS } from "./migrations";
+import { copyBeforeUpgrade, migrate, readSchemaVersion, SCHEMA_VERSION } from "./upgrade";
 
 export type Db = Database.Database;
 
 export { DB_FILE } from "./data-dir";
 
-/** `log`: where to say that a new, empty database was created (the relay passes its logger). */
+/**
+ * `log`: where to say that a new, empty database was created or an older one copied aside and
+ * upgraded (the relay passes its logger; without one, the CLI, the upgrade is told on stderr).
+ */
 export function openDb(dataDir: string, log?: Logger): Db {
   const { file, created } = prepareDataDir(dataDir);
+  // Looked at before anything writes to the file: a newer relay's database is refused untouched.
+  const found = created ? 0 : readSchemaVersion(file);
+  if (found > 0 && found < SCHEMA_VERSION) {
+    const copy = copyBeforeUpgrade(dataDir, file, found);
+    const fields = { file, from: found, to: SCHEMA_VERSION, copy };
+    if (log) log.warn("upgrading the database; a copy of it as it was is kept", fields);
+    else process.stderr.write(`bttn-relay: upgrading ${file} from schema version ${found} to ${SCHEMA_VERSION}; a copy of it as it was: ${copy}\n`);
+  }
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
@@ -69,16 +80,6 @@ export function startCheckpointer(db: Db, intervalMs = 1000, onFailure?: (err: E
         worker.postMessage("stop");
       }),
   };
-}
-
-function migrate(db: Db): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  for (let v = current; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma("user_version = " + (v + 1));
-    })();
-  }
 }
 
 /** Changes whenever another connection (the CLI, another process) commits to the file. */
