@@ -283,7 +283,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   mountCallbacks(app, callbacks, log);
   const bins = new Bins();
   mountBins(app, bins, log);
-  const live = new LiveStreams((send) => tellLive({ news, status, bttns, inspector, bins }, send));
+  const live = new LiveStreams((send) => tellLive({ news, inspector, bins }, send));
   tellBttnChanges(bttns, (event, data) => live.send(event, data));
   mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs, bins, publicUrl, live, engine });
   mountMetrics(app, metrics, opts.metrics ?? config.relay.metrics, { keys, log, clientAddress });

@@ -7,12 +7,9 @@ import type { Inspector } from "../inspector/inspector";
 import type { DeviceHeard, RelayNews } from "../news";
 import { VIRTUAL_BOOT } from "../press/conclude";
 import type { BttnStore } from "../store/bttns";
-import type { StatusStore } from "../store/status";
 
 export interface LiveSources {
   news: RelayNews;
-  status: StatusStore;
-  bttns: BttnStore;
   inspector?: Inspector;
   bins?: Bins;
 }
@@ -21,8 +18,9 @@ export type Send = (event: string, data: unknown) => void;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function statusEvent(status: StatusStore, h: DeviceHeard) {
-  return { bttn: h.bttn, online: h.online ?? status.get(h.bttn).online, firmware: h.fw, battery: h.bat, rssi: h.rssi, at: iso(h.at) };
+/** Battery and signal come with a device's events, so a device they come from is online (as the status store records it). */
+function statusEvent(h: DeviceHeard) {
+  return { bttn: h.bttn, online: h.online ?? true, firmware: h.fw, battery: h.bat, rssi: h.rssi, at: iso(h.at) };
 }
 
 /** Starts telling `send`; returns what stops it. */
@@ -32,7 +30,7 @@ export function tellLive(s: LiveSources, send: Send): () => void {
     s.news.on("taken", (p) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: "taken", virtual: virtual(p.boot), at: iso(p.at) })),
     s.news.on("pending", (p) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: "pending", virtual: virtual(p.boot), at: iso(Date.now()) })),
     s.news.on("concluded", (p) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: p.outcome, reason: p.reason, status: p.status, virtual: virtual(p.boot), at: iso(Date.now()) })),
-    s.news.on("heard", (h) => send("status", statusEvent(s.status, h))),
+    s.news.on("heard", (h) => send("status", statusEvent(h))),
     s.inspector?.watch((run) => send("run", run)),
     s.bins?.watch((bin, request) => send("bin", { bin, request: { ...request, at: iso(request.at) } })),
   ];
