@@ -29,6 +29,10 @@ import { GroupCommit } from "./store/group-commit";
 import { CallbackStore } from "./callbacks/store";
 import { CallbackManager } from "./callbacks/manager";
 import { mountCallbacks } from "./callbacks/route";
+import { Bins } from "./bins/bins";
+import { mountBins } from "./bins/route";
+import { LiveStreams } from "./live/streams";
+import { tellBttnChanges, tellLive } from "./live/events";
 import { guessLanAddress } from "./lan-address";
 import { StatusStore } from "./store/status";
 import { KeyStore } from "./store/keys";
@@ -307,10 +311,16 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs });
+  const bins = new Bins();
+  mountBins(app, bins, log);
+  const live = new LiveStreams((send) => tellLive({ news, inspector, bins }, send));
+  tellBttnChanges(bttns, (event, data) => live.send(event, data));
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs, bins, publicUrl, live, engine });
   mountMetrics(app, metrics, opts.metrics ?? config.relay.metrics, { keys, log, clientAddress });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
+  // Closed before the HTTP server: a watching console must not hold the shutdown open.
+  parts.add("the live streams", () => live.closeAll());
   httpPort = http.port;
   const notPressed = new NotPressedWatch({
     bttns: () => bttns.list(),
