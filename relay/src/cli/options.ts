@@ -21,6 +21,10 @@ export interface RunSettings {
   configFile?: string;
   logLevel: LogLevel;
   publicUrl?: string;
+  /** GET /metrics without credentials. */
+  metricsOpen: boolean;
+  /** Home Assistant MQTT discovery. */
+  haDiscovery: boolean;
 }
 
 export const CONFIG_FILE_NAMES = ["bttn-relay.json", "bttn-relay.yaml", "bttn-relay.yml"];
@@ -40,6 +44,8 @@ export const ENV = {
   configFile: "BTTN_CONFIG",
   logLevel: "BTTN_LOG_LEVEL",
   publicUrl: "BTTN_PUBLIC_URL",
+  metricsOpen: "BTTN_METRICS_OPEN",
+  haDiscovery: "BTTN_HA_DISCOVERY",
 } as const;
 
 export class UsageError extends Error {}
@@ -49,6 +55,14 @@ function port(v: string | undefined, name: string, dflt: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(name + ": must be a port number (0-65535)" + (name === "--mqtt-port" ? ' or "off"' : "") + ", got " + JSON.stringify(v));
   return n;
+}
+
+/** A switch: given as a flag ("true"), or an environment variable 1/true/yes or 0/false/no (empty: off). */
+function switchOn(v: string | undefined, name: string): boolean {
+  if (v === undefined || v === "") return false;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new UsageError(name + ": must be 1, true, yes or on (or 0, false, no, off), got " + JSON.stringify(v));
 }
 
 export function resolveSettings(flags: Record<string, string | undefined>, env: NodeJS.ProcessEnv, cwd: string): RunSettings {
@@ -79,6 +93,8 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
     configFile: configFile ? resolve(cwd, configFile) : undefined,
     logLevel,
     publicUrl,
+    metricsOpen: switchOn(pick("metricsOpen"), ENV.metricsOpen),
+    haDiscovery: switchOn(pick("haDiscovery"), ENV.haDiscovery),
     tls: tlsCert && tlsKey ? { cert: resolve(cwd, tlsCert), key: resolve(cwd, tlsKey) } : undefined,
   };
 }

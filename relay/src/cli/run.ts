@@ -30,6 +30,8 @@ export async function runRelay(s: RunSettings): Promise<number> {
       httpPort: s.httpPort,
       host: s.host,
       publicUrl: s.publicUrl,
+      metrics: s.metricsOpen ? "open" : undefined,
+      haDiscovery: s.haDiscovery || undefined,
       log,
     });
   } catch (e) {

@@ -9,6 +9,7 @@ import { DEFAULT_RATE_LIMIT } from "../limits/press-rate";
 import { DEFAULT_MAX_IN_PROGRESS } from "../limits/press-gate";
 import { INSPECTOR_DEFAULTS } from "../inspector/inspector";
 import { parseBetween } from "../schedule/daily-window";
+import { METRICS_ACCESS } from "../metrics/access";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"] as const;
 
@@ -166,6 +167,19 @@ export const relaySettingsSchema = z.strictObject({
     })
     .prefault({})
     .meta({ description: "the request inspector keeps the last `runs` action runs in memory (none on disk), with up to `bodyBytes` of each request and answer body" }),
+  /** Who may read GET /metrics (metrics/route.ts); --metrics-open overrides it with "open". */
+  metrics: z
+    .enum(METRICS_ACCESS)
+    .default("admin")
+    .meta({ description: 'GET /metrics for Prometheus: "admin" (an admin token as Bearer, the default), "open" (anyone who reaches the HTTP port) or "off"' }),
+  /**
+   * Home Assistant MQTT discovery (ha/): each bttn a device with triggers and sensors. Needs an
+   * external broker; true, or the discovery prefix Home Assistant uses (default "homeassistant").
+   */
+  haDiscovery: z
+    .union([z.boolean(), z.strictObject({ prefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be an MQTT topic prefix of letters, digits, - and _ (levels split by /)").default("homeassistant") })])
+    .default(false)
+    .meta({ description: 'publish Home Assistant MQTT discovery messages (needs an external broker): true, or {"prefix": "homeassistant"}' }),
 });
 
 export const configFileSchema = z.strictObject({

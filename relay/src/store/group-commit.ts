@@ -94,6 +94,7 @@ export class GroupCommit {
   private current: StoreTrouble | undefined;
   private closed = false;
   private readonly endListeners: Array<(committed: boolean) => void> = [];
+  private readonly commitListeners: Array<(ms: number, jobs: number) => void> = [];
   private readonly q;
   /** Transactions committed and jobs in them, failed attempts, writes dropped, for the curious (bench, healthz). */
   readonly stats = { commits: 0, jobs: 0, failedCommits: 0, droppedWrites: 0 };
@@ -127,6 +128,11 @@ export class GroupCommit {
   /** `listener(committed)` after every transaction: work done inside it is final, or undone. */
   onBatchEnd(listener: (committed: boolean) => void): void {
     this.endListeners.push(listener);
+  }
+
+  /** `listener(ms, jobs)` after every commit that worked: how long the transaction took (metrics). */
+  onCommitted(listener: (ms: number, jobs: number) => void): void {
+    this.commitListeners.push(listener);
   }
 
   /** Queues a write whose result nobody waits for. */
@@ -198,9 +204,11 @@ export class GroupCommit {
     let failure = this.runBatch(jobs, false);
     if (failure === REPLAY) failure = this.runBatch(jobs, true);
     if (failure) return this.failed(jobs, failure);
+    const ms = performance.now() - this.lastCommit;
     this.stats.commits++;
     this.stats.jobs += jobs.length;
     this.ended(true);
+    if (this.commitListeners.length) this.committed(ms, jobs.length);
     const retry: Job[] = [];
     for (const j of jobs) {
       if (j.error === undefined) j.done?.(j.value);
@@ -281,6 +289,16 @@ export class GroupCommit {
     for (const l of this.endListeners) {
       try {
         l(committed);
+      } catch (err) {
+        this.log?.error("a commit listener failed", { error: describe(err) });
+      }
+    }
+  }
+
+  private committed(ms: number, jobs: number): void {
+    for (const l of this.commitListeners) {
+      try {
+        l(ms, jobs);
       } catch (err) {
         this.log?.error("a commit listener failed", { error: describe(err) });
       }
