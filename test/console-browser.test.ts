@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Locator, Page, Response } from "playwright-core";
+import { encodeStatus, topicFor } from "@bttn/shared";
 import { firstStartToken } from "./support/api-client";
 import { axeSerious, scrollsSideways, startBrowser, TestBrowser } from "./support/browser";
 import { startRig, Rig } from "./support/relay-rig";
@@ -140,10 +141,22 @@ t("add a bttn: its secret is shown once and the device file downloads with the r
   assert.is(file.secret, secret);
   assert.equal(file.relay, { host: "127.0.0.1", port: ctx.rig.relay.mqttPort });
   assert.is(file.wifi.ssid, "home");
+});
 
-  // The secret is the device's: a device logs in with it.
-  const device = await ctx.rig.device("porch", secret);
-  assert.ok(device, "the device logged in with the downloaded secret");
+t("a device going online shows in the list without a reload (the live stream), with its firmware, battery and signal", async (ctx) => {
+  const { page } = ctx;
+  await view(ctx, "", "Bttns");
+  const porch = card(ctx, "porch");
+  await porch.locator('.badge[data-online="false"]').waitFor();
+  await page.locator(".live-on").waitFor();
+  // The device logs in with the secret the page showed, and says who it is.
+  const device = await ctx.rig.device("porch", ctx.porchSecret!);
+  await device.raw(topicFor("bttn", "porch", "status"), encodeStatus({ v: 1, online: true, fw: "1.4.2", bat: 3.91, rssi: -58 }));
+  await porch.locator('.badge[data-online="true"]').waitFor();
+  const facts = (await porch.locator(".facts").textContent())!;
+  assert.match(facts, /firmware 1\.4\.2/);
+  assert.match(facts, /battery 3\.91 V/);
+  assert.match(facts, /signal -58 dBm/);
 });
 
 t("an API validation error shows beside the field it names, and the focus goes there", async (ctx) => {
@@ -158,44 +171,74 @@ t("an API validation error shows beside the field it names, and the focus goes t
   assert.ok(await isFocused(page.locator("#act-url")));
 });
 
-t("set a GET action with form args test=test, press the virtual bttn: pending, then green; the request arrives and the inspector shows GET ?test=test", async (ctx) => {
+t("a bin made in the page; a GET action with form args test=test at it; preview; press: green, the bin and the inspector show GET ?test=test", async (ctx) => {
   const { page, rig } = ctx;
-  // Slow enough that the pending state can be seen before the outcome.
-  rig.sink.respond((_q, res) => setTimeout(() => res.end("ok"), 700));
-  const target = rig.sink.url("/try");
+  await view(ctx, "bins", "Bins");
+  await page.getByLabel("New bin's name (optional)").fill("try");
+  await page.getByRole("button", { name: "Create bin" }).click();
+  await page.getByRole("heading", { level: 2, name: "Bin try" }).waitFor();
+  const binUrl = await page.locator("#bin-url").inputValue();
+  assert.is(binUrl, ctx.base + "/bin/try");
+
   await view(ctx, "bttn/porch", /Porch/);
-  await page.locator("#act-url").fill(target);
+  await page.locator("#act-url").fill(binUrl);
   await page.locator("#act-method").selectOption("GET");
   await page.locator("#act-args-row-k0").fill("test");
   await page.locator("#act-args-row-v0").fill("test");
   await page.getByRole("button", { name: "Save action" }).click();
   await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
   const stored = rig.relay.bttns.get("porch")!.actions.pressed!.http;
-  assert.is(stored.url, target);
+  assert.is(stored.url, binUrl);
   assert.equal(stored.args, { test: "test" });
+  await page.getByRole("button", { name: "Preview request" }).click();
+  const preview = (await page.getByTestId("preview").textContent())!;
+  assert.ok(preview.startsWith("GET " + binUrl + "?test=test"), preview);
 
-  await view(ctx, "", "Bttns");
-  const porch = card(ctx, "porch");
-  const before = rig.sink.received.length;
+  // The bin is open in the page while the bttn is pressed from the list in another tab.
+  await view(ctx, "bins/try", "Bins");
+  const list = await ctx.browser.context.newPage();
+  await list.goto(ctx.base + "/#/");
+  const porch = list.locator('li.bttn[data-bttn="porch"]');
   await porch.getByRole("button", { name: "Press", exact: true }).click();
-  await porch.locator('.outcome[data-state="pending"]').waitFor();
   await porch.locator('.outcome[data-state="ok"]').waitFor({ timeout: 5000 });
-  const arrived = rig.sink.received.slice(before);
-  assert.is(arrived.length, 1);
-  assert.is(arrived[0].method, "GET");
-  assert.is(arrived[0].url, "/try?test=test");
-  const color = await colorOf(porch.locator('.outcome[data-state="ok"]'));
-  assert.is(color, "rgb(11, 107, 47)", "green");
+  assert.is(await colorOf(porch.locator('.outcome[data-state="ok"]')), "rgb(11, 107, 47)", "green");
+  await list.close();
+
+  const arrived = page.locator(".bin-request").first();
+  await arrived.waitFor();
+  assert.is(await arrived.getAttribute("data-method"), "GET");
+  assert.is((await arrived.locator(".bin-path").textContent())!, "/bin/try?test=test");
 
   await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Inspector" }).click();
   const run = page.locator('li.run[data-bttn="porch"]').first();
   await run.waitFor();
   await run.locator("summary").click();
   const sent = (await run.locator("pre.wire").first().textContent())!;
-  assert.match(sent, new RegExp("^GET " + target.replace(/[.?]/g, "\\$&") + "\\?test=test"));
+  assert.ok(sent.startsWith("GET " + binUrl + "?test=test"), sent);
   assert.match((await run.locator("summary").textContent())!, /virtual/);
   assert.ok(await run.locator('.outcome[data-state="ok"]').count());
   assert.match((await page.locator("#inspector-title ~ p.help").first().textContent())!, /keeps the last 500 action runs/);
+});
+
+t("a slow webhook: the press shows pending, then turns green; the inspector's new run arrives live", async (ctx) => {
+  const { page, rig } = ctx;
+  rig.sink.respond((_q, res) => setTimeout(() => res.end("ok"), 700));
+  await view(ctx, "bttn/porch/pressed-double", /Porch/);
+  await page.locator("#act-url").fill(rig.sink.url("/slow"));
+  await page.getByRole("button", { name: "Save action" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+
+  await view(ctx, "inspector", "Request inspector");
+  const before = await page.locator("li.run").count();
+  const list = await ctx.browser.context.newPage();
+  await list.goto(ctx.base + "/#/");
+  const porch = list.locator('li.bttn[data-bttn="porch"]');
+  await porch.getByRole("button", { name: "Double", exact: true }).click();
+  await porch.locator('.outcome[data-state="pending"]').waitFor();
+  await porch.locator('.outcome[data-state="ok"]').waitFor({ timeout: 5000 });
+  await list.close();
+  await page.locator('li.run[data-bttn="porch"]').filter({ hasText: "/slow" }).waitFor();
+  assert.is(await page.locator("li.run").count(), before + 1, "the run came live, without a reload");
   rig.sink.respond((_q, res) => res.end("ok"));
 });
 

@@ -1,6 +1,7 @@
 // The action form's state (strings as typed) and its two conversions: from an action as the API
-// shows it, and to the `http` object the API takes. The API validates; the page only refuses what
-// the API cannot know: a "[redacted]" left in a field would be saved as those very characters.
+// shows it, and to the `http` object the API takes. The API validates. Secrets are write-only: GET
+// shows them as "[redacted]", and a "[redacted]" sent back keeps the stored value (the API refuses
+// one that stands for nothing stored, naming the field).
 import type { HttpAction } from "../types";
 
 export const REDACTED = "[redacted]";
@@ -32,7 +33,6 @@ export interface Draft {
   password: string;
   /** The stored action has a password (never shown). */
   passwordSet: boolean;
-  storedAuth?: { type: string; username: string };
   ca: string;
   insecure: boolean;
   async: boolean;
@@ -96,7 +96,6 @@ export function draftOf(a: HttpAction | undefined): Draft {
     username: a.auth?.username ?? "",
     password: "",
     passwordSet: !!a.auth,
-    storedAuth: a.auth && { type: a.auth.type, username: a.auth.username },
     ca: a.ca ?? "",
     insecure: !!a.insecure,
     async: !!a.async,
@@ -119,15 +118,12 @@ export interface Built {
   errors: Record<string, string>;
 }
 
-const AGAIN = "The relay never shows this secret back: type it again (or remove it).";
-
 function objectOf(rows: Row[], control: string, json: boolean, errors: Record<string, string>): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   rows.forEach((r, i) => {
     const key = r.key.trim();
     if (!key && !r.value) return;
     if (!key) errors[control] ??= "Row " + (i + 1) + " has a value but no name.";
-    else if (r.value === REDACTED) errors[control] ??= key + ": " + AGAIN;
     else if (json && r.json) {
       try {
         out[key] = JSON.parse(r.value);
@@ -152,22 +148,18 @@ export function buildHttp(d: Draft): Built {
     async: d.async,
     idempotencyKey: d.idempotencyKey,
   };
-  if (d.urlMode === "static" && /\[redacted\]|%5Bredacted%5D/i.test(d.url)) errors["act-url"] = "The URL held a secret (a password or key) that the relay never shows back: type it again where it says [redacted].";
   if (d.async) http.callbackTimeout = num(d.callbackTimeout);
   if (d.urlMode === "dynamic") {
     const origins = d.dynamicOrigins.split(/\s+/).filter(Boolean);
     if (origins.length) http.dynamicOrigins = origins;
   }
   if (d.argsMode === "raw") {
-    if (d.rawArgs === REDACTED) errors["act-args"] = "The relay does not show a raw body back (it may hold secrets): type it again.";
-    else if (d.rawArgs) http.args = d.rawArgs;
+    if (d.rawArgs) http.args = d.rawArgs;
   } else http.args = objectOf(d.args, "act-args", d.format === "json", errors);
   http.headers = objectOf(d.headers, "act-headers", false, errors) ?? {};
   if (d.authType) {
-    const same = d.storedAuth && d.storedAuth.type === d.authType && d.storedAuth.username === d.username.trim();
-    // The stored password is kept when nothing else of the credentials changed (write-only).
-    if (!d.password && !same) errors["act-auth-password"] = d.passwordSet ? "The user name or type changed: type the password again." : "Type the password.";
-    http.auth = { type: d.authType, username: d.username.trim(), password: d.password || REDACTED };
+    // Left empty: the stored password stays (the API keeps it when type and user name are unchanged).
+    http.auth = { type: d.authType, username: d.username.trim(), password: d.password || (d.passwordSet ? REDACTED : "") };
   }
   if (d.ca.trim()) http.ca = d.ca;
   for (const k of Object.keys(http)) if (http[k] === undefined) delete http[k];

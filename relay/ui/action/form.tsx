@@ -273,7 +273,7 @@ export function ActionForm({ bttn, event, stored, readOnly, onSaved }: ActionFor
               <Field id="act-auth-username" label="User name" error={err("act-auth-username")}>
                 <input {...aria("act-auth-username", false, err("act-auth-username"))} autoComplete="off" value={d.username} onInput={(e) => set({ username: e.currentTarget.value })} />
               </Field>
-              <Field id="act-auth-password" label="Password" help={d.passwordSet ? "A password is set (never shown). Leave empty to keep it." : "Write-only: the relay never shows it back."} error={err("act-auth-password")}>
+              <Field id="act-auth-password" label="Password" help={d.passwordSet ? "A password is set (never shown). Leave empty to keep it (with the same type and user name)." : "Write-only: the relay never shows it back."} error={err("act-auth-password")}>
                 <input {...aria("act-auth-password", true, err("act-auth-password"))} type="password" autoComplete="new-password" placeholder={d.passwordSet ? "•••••• (set)" : ""} value={d.password} onInput={(e) => set({ password: e.currentTarget.value })} />
               </Field>
             </div>

@@ -1,6 +1,6 @@
 // Renaming: the API replaces a bttn's whole definition (PUT /bttns/{id}), so the page sends back what
-// it read with the new name and location. What the relay never shows back (a password, a secret
-// header or argument) would be written as "[redacted]": the page refuses then and says so.
+// it read with the new name and location. Secrets in its actions come back as "[redacted]", which
+// the API reads as "keep the stored value" (write-only secrets).
 import { useState } from "preact/hooks";
 import { ApiProblem, messageOf, put, seg } from "../api";
 import { aria, Field } from "../field";
@@ -8,16 +8,13 @@ import type { BttnInfo } from "../types";
 
 const NOT_PROPS = new Set(["id", "origin", "events", "createdAt", "updatedAt", "actions", "device"]);
 
-/** The definition to PUT, or why it cannot be sent whole. */
-export function definitionOf(b: BttnInfo, name: string, location: string): { body?: Record<string, unknown>; refused?: string } {
+/** The definition to PUT: what was read, with the new name and location. */
+export function definitionOf(b: BttnInfo, name: string, location: string): Record<string, unknown> {
   const props: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(b)) if (!NOT_PROPS.has(k) && v !== undefined) props[k] = v;
   props.name = name.trim() || undefined;
   props.location = location.trim() || undefined;
-  const actions = b.actions ?? {};
-  if (/\[redacted\]|%5Bredacted%5D/i.test(JSON.stringify(actions)))
-    return { refused: "Its actions hold secrets the relay never shows back (a password, a key in a header, argument or URL): renaming here would overwrite them. Remove those secrets from the actions, rename, then set them again." };
-  return { body: { ...props, actions, device: b.device } };
+  return { ...props, actions: b.actions ?? {}, device: b.device };
 }
 
 export function Rename({ b, onRenamed }: { b: BttnInfo; onRenamed: () => void }) {
@@ -29,10 +26,8 @@ export function Rename({ b, onRenamed }: { b: BttnInfo; onRenamed: () => void })
   const submit = async (e: Event) => {
     e.preventDefault();
     setDone("");
-    const d = definitionOf(b, name, location);
-    if (!d.body) return setError({ text: d.refused! });
     try {
-      await put("/bttns/" + seg(b.id), d.body);
+      await put("/bttns/" + seg(b.id), definitionOf(b, name, location));
       setError(undefined);
       setDone("Saved.");
       onRenamed();
