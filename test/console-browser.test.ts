@@ -32,6 +32,9 @@ interface Ctx {
   porchSecret?: string;
   /** Every API answer the page got, for the secrets check. */
   answers: Array<{ method: string; url: string; text: string }>;
+  /** Every URL the browser asked for, and what its console said about the page's CSP. */
+  requested: string[];
+  cspComplaints: string[];
 }
 
 const t = suite<Ctx>("web console in a browser");
@@ -51,6 +54,12 @@ t.before(async (ctx) => {
     ctx.answers.push({ method: r.request().method(), url: r.url(), text });
   });
   ctx.page.on("pageerror", (e) => console.error("page error:", e.message));
+  ctx.requested = [];
+  ctx.cspComplaints = [];
+  ctx.browser.context.on("request", (r) => ctx.requested.push(r.url()));
+  ctx.browser.context.on("console", (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) ctx.cspComplaints.push(m.text());
+  });
 });
 t.after(async (ctx) => {
   await ctx.browser?.close();
@@ -229,6 +238,7 @@ t("a slow webhook: the press shows pending, then turns green; the inspector's ne
   await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
 
   await view(ctx, "inspector", "Request inspector");
+  await page.locator("li.run").first().waitFor(); // the runs so far (the bin's press among them)
   const before = await page.locator("li.run").count();
   const list = await ctx.browser.context.newPage();
   await list.goto(ctx.base + "/#/");
@@ -353,6 +363,22 @@ t("a screenshot of the bttns list after a green press (docs/console.png with BTT
   dir.remove();
   assert.equal([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
   assert.ok(png.length > 10_000, "with something on it");
+});
+
+t("everything came from the relay itself (no CDN, no web font), nothing broke the page's CSP; sign out ends the session", async (ctx) => {
+  const { page } = ctx;
+  const foreign = ctx.requested.filter((u) => !u.startsWith(ctx.base + "/") && !u.startsWith("data:") && !u.startsWith("blob:"));
+  assert.equal(foreign, []);
+  assert.ok(ctx.requested.some((u) => /\/ui\/app-\w+\.js$/.test(u)));
+  assert.equal(ctx.cspComplaints, []);
+
+  await view(ctx, "", "Bttns");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { level: 1, name: "Sign in to bttn" }).waitFor();
+  const after = (await page.evaluate("fetch('/api/v1/bttns').then((r) => r.status)")) as number;
+  assert.is(after, 401, "the old cookie no longer works");
+  await page.reload();
+  await page.locator("#token").waitFor();
 });
 
 t.run();
