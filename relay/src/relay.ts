@@ -12,8 +12,7 @@ import { ExternalBus } from "./bus/external";
 import { ConfigError } from "./config/file";
 import { ConfigFile, ConfigFileInput, configFileSchema, formatIssues } from "./config/schema";
 import { ActionEngine } from "./engine/engine";
-import { authLayer } from "./engine/auth/layer";
-import { redirectLayer } from "./engine/redirect";
+import { withActionLayers } from "./engine/layers";
 import { Transport, TransportOptions } from "./engine/transport";
 import { clientAddress, startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
@@ -52,6 +51,9 @@ import { Clock, systemClock } from "./schedule/clock";
 import { RelayMetrics } from "./metrics/metrics";
 import { mountMetrics } from "./metrics/route";
 import type { MetricsAccess } from "./metrics/access";
+import { HaDiscovery } from "./ha/publisher";
+import { AVAILABLE, availabilityTopic, DEFAULT_DISCOVERY_PREFIX, NOT_AVAILABLE } from "./ha/topics";
+import { version as VERSION } from "../../package.json";
 
 export interface RelayOptions {
   dataDir: string;
@@ -92,6 +94,15 @@ export interface RelayOptions {
   clock?: Clock;
   /** Who may read GET /metrics; overrides the config file's `relay.metrics` (--metrics-open: "open"). */
   metrics?: MetricsAccess;
+  /** Home Assistant MQTT discovery (--ha-discovery); true turns on the config file's `relay.haDiscovery` (its prefix kept). */
+  haDiscovery?: boolean;
+}
+
+/** The discovery prefix when Home Assistant discovery is on. */
+function haDiscoveryPrefix(opts: RelayOptions, config: ConfigFile): string | undefined {
+  const c = config.relay.haDiscovery;
+  if (!opts.haDiscovery && !c) return undefined;
+  return typeof c === "object" ? c.prefix : DEFAULT_DISCOVERY_PREFIX;
 }
 
 export interface Relay {
@@ -120,7 +131,7 @@ export interface Relay {
 const BTTN_WATCH_MS = 500;
 
 /** Extra time on top of the slowest action's timeout, for recording and answering. */
-const DRAIN_GRACE_MS = 2000;
+export const DRAIN_GRACE_MS = 2000;
 
 /**
  * How long a shutdown waits for the presses in progress: every action is bounded by its own
@@ -150,6 +161,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const tlsFiles = opts.tls ?? config.relay.tls;
   const tls = tlsFiles ? readTlsFiles(tlsFiles) : undefined;
   if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener");
+  if (haDiscoveryPrefix(opts, config) && !opts.broker)
+    throw new ConfigError(
+      "--ha-discovery (relay.haDiscovery) needs an external broker that Home Assistant also uses (--broker mqtt://host:1883): the embedded broker lets only bttns log in, so Home Assistant could not read the discovery messages. Run mosquitto for both (README: Home Assistant)",
+    );
   const brokerCa = opts.brokerCa ? readCaFile(opts.brokerCa, "broker CA") : undefined;
   if (tls && tls.validTo.getTime() < Date.now()) log.warn("the TLS certificate has expired: clients will refuse it", { cert: tlsFiles!.cert, validTo: tls.validTo.toISOString() });
 
@@ -193,16 +208,26 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const interrupted = events.closeInterrupted();
   if (interrupted) log.warn("events interrupted by the last shutdown were closed as failed (not re-fired)", { count: interrupted });
 
+  const discoveryPrefix = haDiscoveryPrefix(opts, config);
   const gate = new PressGate(opts.maxPressesInProgress ?? config.relay.maxPressesInProgress, log);
-  const bus: Bus = opts.broker
-    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, ca: brokerCa, clientId: relayClientId(opts.dataDir), prefix, log, gate })
+  const external = opts.broker
+    ? new ExternalBus({
+        url: opts.broker,
+        username: opts.brokerUsername,
+        password: opts.brokerPassword,
+        ca: brokerCa,
+        clientId: relayClientId(opts.dataDir),
+        prefix,
+        log,
+        gate,
+        availability: discoveryPrefix ? { topic: availabilityTopic(prefix), online: AVAILABLE, offline: NOT_AVAILABLE } : undefined,
+      })
+    : undefined;
+  const bus: Bus = external
+    ? external
     : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, gate, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
 
-  // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
-  // never replayed to another origin by the redirect layer.
-  const engine = new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) })
-    .use((a) => (a.followRedirects ? redirectLayer() : undefined))
-    .use((a) => (a.auth ? authLayer(a.auth) : undefined));
+  const engine = withActionLayers(new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) }));
   parts.add("the action engine", () => engine.close());
   let httpPort = 0;
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
@@ -258,6 +283,11 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     log.warn("could not record the device address for the CLI's device files", { file: DEVICE_ADDRESS_FILE, error: e as Error });
   }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
+  if (external && discoveryPrefix) {
+    const ha = new HaDiscovery({ bus: external, bttns, status, news, prefix, discoveryPrefix, version: VERSION, log });
+    ha.start();
+    parts.add("Home Assistant discovery", () => ha.close());
+  }
   // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
   const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));
   parts.add("the bttn watch", stopWatch);
