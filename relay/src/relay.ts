@@ -39,6 +39,7 @@ import { KeyStore } from "./store/keys";
 import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
+import { mountConsole } from "./console/serve";
 import { readCaFile, readTlsFiles, TlsFiles, TlsPem } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
@@ -307,6 +308,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   });
 
   const app = new Hono();
+  mountConsole(app, log); // the web console's page at `/`: a client of the API below
   const dataDirWatch = new DataDirWatch(opts.dataDir, log);
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
