@@ -8,6 +8,8 @@ import * as assert from "uvu/assert";
 import { apiClient, ApiClient, firstStartToken } from "./support/api-client";
 import { startRig, Rig } from "./support/relay-rig";
 
+const SECRETS = ["live-url-token-1", "live-header-token-2", "live-basic-pw-3"];
+
 interface Ctx {
   rig: Rig;
   api: ApiClient;
@@ -94,7 +96,13 @@ const t = suite<Ctx>("live stream");
 t.before(async (ctx) => {
   ctx.rig = await startRig("embedded", (sink) => ({
     bttns: {
-      porch: { secret: "porch-secret-1", actions: { pressed: { http: { url: sink.url("/ok") } }, "pressed-long": { http: { url: "http://127.0.0.1:1/refused" } } } },
+      porch: {
+        secret: "porch-secret-1",
+        actions: {
+          pressed: { http: { url: sink.url("/ok?token=" + SECRETS[0]), headers: { "X-Token": SECRETS[1] }, auth: { type: "basic", username: "me", password: SECRETS[2] } } },
+          "pressed-long": { http: { url: "http://127.0.0.1:1/refused" } },
+        },
+      },
     },
   }));
   ctx.api = apiClient(() => ctx.rig.relay.httpPort);
@@ -151,6 +159,14 @@ t("presses, status, runs, bin requests and bttn changes arrive as they happen", 
     // The bttns changed.
     assert.is((await api.call("POST", "/bttns", { bearer: admin, json: { id: "attic" } })).status, 201);
     assert.equal((await live.next((e) => e.event === "bttns")).data, {});
+
+    // What was told shows no secret (the bin's request carried the action's, masked).
+    assert.is((await api.call("PUT", "/bttns/attic/actions/pressed", { bearer: admin, json: { http: { url: bin.url + "?password=" + SECRETS[0], headers: { "X-Token": SECRETS[1] }, auth: { type: "basic", username: "me", password: SECRETS[2] } } } })).status, 200);
+    assert.is((await api.call("POST", "/bttns/attic/press", { bearer: admin, json: { type: "pressed" } })).body.state, "ok");
+    const binned = await live.next((e) => e.event === "bin" && e.data.request.query.password !== undefined);
+    assert.equal([binned.data.request.query.password, binned.data.request.headers.authorization], ["[redacted]", "[redacted]"]);
+    const told = JSON.stringify(live.events);
+    for (const x of SECRETS) assert.not.ok(told.includes(x), "the live stream shows " + x);
   } finally {
     live.close();
     await live.ended;

@@ -11,7 +11,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function binRoutes(r: Routes, d: ApiDeps): void {
   const bins: Bins | undefined = d.bins;
   if (!bins) return;
-  const url = (name: string) => (d.publicUrl?.() ?? "") + "/bin/" + name;
+  const url = (name: string) => (d.publicUrl?.() ?? "").replace(/\/+$/, "") + "/bin/" + name;
   const b = bins.bounds;
   const bounds = `At most ${b.bins} bins, ${b.requests} requests each (the last ${b.maxAgeMs / 3600_000} h), ${b.bodyBytes / 1024} KiB of each body; kept in memory only.`;
 

@@ -60,7 +60,7 @@ export function previewRoutes(r: Routes, d: ApiDeps): void {
         pressedAt: now,
         age: 0,
         counters,
-        callbackUrl: action.async ? (d.publicUrl?.() ?? "") + CALLBACK_PLACEHOLDER : undefined,
+        callbackUrl: action.async ? (d.publicUrl?.() ?? "").replace(/\/+$/, "") + CALLBACK_PLACEHOLDER : undefined,
       };
       let req;
       try {
