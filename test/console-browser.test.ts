@@ -113,6 +113,7 @@ t("a wrong token gets a clear message; the admin token signs in; first render on
   await page.fill("#token", ctx.admin);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { level: 1, name: "Bttns" }).waitFor();
+  assert.is(await page.evaluate("document.activeElement.id"), "bttns-title", "the focus follows from the form to the list");
   assert.not.ok(page.url().includes(ctx.admin), "no token in the URL");
   const cookies = await ctx.browser.context.cookies();
   assert.ok(cookies.some((c) => c.httpOnly && c.sameSite === "Strict"), "an HttpOnly, SameSite=Strict session cookie");
@@ -170,7 +171,7 @@ t("a device going online shows in the list without a reload (the live stream), w
 
 t("an API validation error shows beside the field it names, and the focus goes there", async (ctx) => {
   const { page } = ctx;
-  await view(ctx, "bttn/porch", /Porch/);
+  await view(ctx, "bttn/porch", /porch/i);
   await page.locator("#act-url").fill("ftp://example.lan/x");
   await page.getByRole("button", { name: "Save action" }).click();
   await page.locator("#act-url-error").waitFor();
@@ -189,7 +190,7 @@ t("a bin made in the page; a GET action with form args test=test at it; preview;
   const binUrl = await page.locator("#bin-url").inputValue();
   assert.is(binUrl, ctx.base + "/bin/try");
 
-  await view(ctx, "bttn/porch", /Porch/);
+  await view(ctx, "bttn/porch", /porch/i);
   await page.locator("#act-url").fill(binUrl);
   await page.locator("#act-method").selectOption("GET");
   await page.locator("#act-args-row-k0").fill("test");
@@ -232,7 +233,7 @@ t("a bin made in the page; a GET action with form args test=test at it; preview;
 t("a slow webhook: the press shows pending, then turns green; the inspector's new run arrives live", async (ctx) => {
   const { page, rig } = ctx;
   rig.sink.respond((_q, res) => setTimeout(() => res.end("ok"), 700));
-  await view(ctx, "bttn/porch/pressed-double", /Porch/);
+  await view(ctx, "bttn/porch/pressed-double", /porch/i);
   await page.locator("#act-url").fill(rig.sink.url("/slow"));
   await page.getByRole("button", { name: "Save action" }).click();
   await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
@@ -254,7 +255,7 @@ t("a slow webhook: the press shows pending, then turns green; the inspector's ne
 
 t("a failing action turns red with its reason", async (ctx) => {
   const { page } = ctx;
-  await view(ctx, "bttn/porch/pressed-long", /Porch/);
+  await view(ctx, "bttn/porch/pressed-long", /porch/i);
   await page.locator("#act-url").fill(`http://127.0.0.1:${await closedPort()}/nobody`);
   await page.getByRole("button", { name: "Save action" }).click();
   await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
@@ -301,7 +302,7 @@ t("API keys: made (shown once), listed with the webhook each registered for its 
 
 t("secrets set through the page never come back in its HTML or its API answers", async (ctx) => {
   const { page } = ctx;
-  await view(ctx, "bttn/porch/pressed-double", /Porch/);
+  await view(ctx, "bttn/porch/pressed-double", /porch/i);
   await page.locator("#act-url").fill(ctx.rig.sink.url("/double"));
   await page.locator("#act-headers-row-k0").fill("X-Token");
   await page.locator("#act-headers-row-v0").fill(HEADER_SECRET);
@@ -321,12 +322,56 @@ t("secrets set through the page never come back in its HTML or its API answers",
   assert.is(ctx.rig.relay.bttns.get("porch")!.actions["pressed-double"]!.http.auth!.password, AUTH_PASSWORD);
 });
 
+t("rename keeps the actions' secrets; a new secret is shown once with its device file; remove asks first", async (ctx) => {
+  const { page, rig } = ctx;
+  await view(ctx, "bttn/porch", /porch/i);
+  await page.locator("#rename-name").fill("Front porch");
+  await page.getByRole("button", { name: "Rename" }).click();
+  await page.getByRole("heading", { level: 1, name: /Front porch/ }).waitFor();
+  const porch = rig.relay.bttns.get("porch")!;
+  assert.is(porch.props.name, "Front porch");
+  assert.is(porch.actions["pressed-double"]!.http.auth!.password, AUTH_PASSWORD, "the password sent back as [redacted] was kept");
+  assert.is(porch.actions["pressed-double"]!.http.headers["X-Token"], HEADER_SECRET);
+
+  const made = await fetch(ctx.base + "/api/v1/bttns", { method: "POST", headers: { authorization: "Bearer " + ctx.admin, "content-type": "application/json" }, body: JSON.stringify({ id: "temp" }) });
+  assert.is(made.status, 201);
+  const oldSecret = ((await made.json()) as { secret: string }).secret;
+  await view(ctx, "bttn/temp", /temp/);
+  await page.getByRole("button", { name: "New secret…" }).click();
+  await page.getByRole("button", { name: "Yes, new secret" }).click();
+  const secret = (await page.locator("code.secret").textContent())!.trim();
+  assert.ok(secret.length >= 16 && secret !== oldSecret, "a new secret");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Download device file/ }).click()]);
+  assert.is(JSON.parse(readFileSync((await download.path())!, "utf8")).secret, secret);
+
+  await page.getByRole("button", { name: "Remove bttn…" }).click();
+  assert.ok(rig.relay.bttns.get("temp"), "nothing removed before the confirmation");
+  await page.getByRole("button", { name: "Yes, remove temp" }).click();
+  await page.getByRole("heading", { level: 1, name: "Bttns" }).waitFor();
+  await card(ctx, "porch").waitFor();
+  assert.is(await card(ctx, "temp").count(), 0);
+  assert.is(rig.relay.bttns.get("temp"), undefined);
+});
+
+t("by keyboard: the first Tab reaches the skip link, which moves to the view's heading", async (ctx) => {
+  const { page } = ctx;
+  await view(ctx, "", "Bttns");
+  await page.reload(); // a page just loaded: the focus is at its start
+  await page.getByRole("heading", { level: 1, name: "Bttns" }).waitFor();
+  await page.keyboard.press("Tab");
+  assert.is(await page.evaluate("document.activeElement.textContent"), "Skip to content");
+  await page.keyboard.press("Enter");
+  assert.is(await page.evaluate("document.activeElement.id"), "bttns-title");
+  await page.keyboard.press("Tab");
+  assert.is(await page.evaluate("document.activeElement.textContent"), "Add a bttn");
+});
+
 t("at 360 px no view scrolls sideways, and axe-core finds no serious or critical violations", async (ctx) => {
   const { page } = ctx;
   const views: Array<[string, string | RegExp]> = [
     ["", "Bttns"],
     ["add", "Add a bttn"],
-    ["bttn/porch", /Porch/],
+    ["bttn/porch", /porch/i],
     ["inspector", "Request inspector"],
     ["bins", "Bins"],
     ["keys", "API keys"],
@@ -363,6 +408,25 @@ t("a screenshot of the bttns list after a green press (docs/console.png with BTT
   dir.remove();
   assert.equal([...png.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
   assert.ok(png.length > 10_000, "with something on it");
+});
+
+t("the inspector filters by bttn and outcome; a bin is deleted after a confirmation", async (ctx) => {
+  const { page } = ctx;
+  await view(ctx, "inspector", "Request inspector");
+  await page.locator("li.run").first().waitFor();
+  await page.getByLabel("Outcome").selectOption("fail");
+  await page.locator("li.run").filter({ hasText: "refused" }).first().waitFor();
+  const outcomes = await page.locator("li.run .outcome").evaluateAll((els) => els.map((e) => e.getAttribute("data-state")));
+  assert.ok(outcomes.length >= 1 && outcomes.every((o) => o === "fail"), JSON.stringify(outcomes));
+  await page.getByLabel("Outcome").selectOption("");
+  await page.getByLabel("Bttn").selectOption("hall");
+  await page.getByText("0 runs shown").waitFor();
+
+  await view(ctx, "bins/try", "Bins");
+  await page.getByRole("button", { name: "Delete bin…" }).click();
+  await page.getByRole("button", { name: "Yes, delete it" }).click();
+  await page.getByText("No bins yet.").waitFor();
+  assert.is((await fetch(ctx.base + "/bin/try")).status, 404);
 });
 
 t("everything came from the relay itself (no CDN, no web font), nothing broke the page's CSP; sign out ends the session", async (ctx) => {

@@ -1,7 +1,7 @@
 // The page's frame: is there a session (else the sign-in form), the header with the sections and
 // sign-out, and the view the URL's `#/...` names. Moving between views puts the focus on the new
 // view's heading, so a keyboard or screen-reader user starts reading there.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { call, del, onSignedOut } from "./api";
 import { Announcer } from "./announce";
 import { onLiveState, startLive, stopLive } from "./live";
@@ -61,12 +61,25 @@ export function App() {
     return stopLive;
   }, [session]);
 
+  // A page just loaded keeps the focus at its start (the skip link comes first); moving to another
+  // view puts it on that view's heading.
+  const shown = useRef(false);
   useEffect(() => {
-    if (session === "in") (document.querySelector("main h1") as HTMLElement | null)?.focus();
+    if (session !== "in") return;
+    if (shown.current) (document.querySelector("main h1") as HTMLElement | null)?.focus();
+    shown.current = true;
   }, [route.join("/"), session]);
 
   if (session === "checking") return <p class="checking">Loading…</p>;
-  if (session === "out") return <SignIn onSignedIn={() => setSession("in")} />;
+  if (session === "out")
+    return (
+      <SignIn
+        onSignedIn={() => {
+          shown.current = true; // the form is gone: the focus goes to the first view's heading
+          setSession("in");
+        }}
+      />
+    );
 
   const signOut = async () => {
     try {

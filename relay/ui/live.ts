@@ -2,7 +2,7 @@
 // kinds it shows. The stream reconnects by itself after a drop (the browser retries); when the relay
 // refuses it (signed out, too many streams, an older relay without it), the page tries again later
 // and says so in the header, so a person knows the list may be behind.
-import { API } from "./api";
+import { API, call } from "./api";
 import type { LiveEvents } from "./types";
 
 type Kind = keyof LiveEvents;
@@ -31,6 +31,8 @@ function open() {
     setConnected(false);
     if (s.readyState !== EventSource.CLOSED) return; // the browser retries this one itself
     source = undefined;
+    // Refused: if it is because the session ended, this call says so and the page signs out.
+    call("GET", "/session").catch(() => {});
     retry = setTimeout(() => {
       retry = undefined;
       open();
