@@ -443,6 +443,11 @@ t("everything came from the relay itself (no CDN, no web font), nothing broke th
   assert.is(after, 401, "the old cookie no longer works");
   await page.reload();
   await page.locator("#token").waitFor();
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 800 });
+    assert.not.ok(await scrollsSideways(page), "the sign-in form scrolls sideways at " + width + " px");
+    assert.equal((await axeSerious(page)).map((v) => v.id + ": " + v.help), [], "the sign-in form at " + width + " px");
+  }
 });
 
 t.run();
