@@ -33,7 +33,7 @@ export const FLAGS = {
   "log-level": { value: "LEVEL", setting: "logLevel", help: ["silent, error, warn, info (default) or debug"] },
   "public-url": { value: "URL", setting: "publicUrl", help: ["where webhook servers reach this relay, for async", "callback URLs (default http://<LAN address>:<http port>,", "https:// with --tls-cert)"] },
   "metrics-open": { setting: "metricsOpen", help: ["serve GET /metrics without credentials (default: it", 'needs an admin token; or relay.metrics: "open")'] },
-  "ha-discovery": { setting: "haDiscovery", help: ["publish Home Assistant MQTT discovery (needs", "--broker; or relay.haDiscovery in the config)"] },
+  "ha-discovery": { setting: "haDiscovery", help: ["publish Home Assistant MQTT discovery (or", "relay.haDiscovery; the embedded broker needs its", "password for Home Assistant's login, see README)"] },
   name: { value: "NAME" },
   "relay-host": { value: "HOST" },
   "new-secret": {},
