@@ -12,8 +12,7 @@ import { ExternalBus } from "./bus/external";
 import { ConfigError } from "./config/file";
 import { ConfigFile, ConfigFileInput, configFileSchema, formatIssues } from "./config/schema";
 import { ActionEngine } from "./engine/engine";
-import { authLayer } from "./engine/auth/layer";
-import { redirectLayer } from "./engine/redirect";
+import { withActionLayers } from "./engine/layers";
 import { Transport, TransportOptions } from "./engine/transport";
 import { clientAddress, startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
@@ -30,12 +29,17 @@ import { GroupCommit } from "./store/group-commit";
 import { CallbackStore } from "./callbacks/store";
 import { CallbackManager } from "./callbacks/manager";
 import { mountCallbacks } from "./callbacks/route";
+import { Bins } from "./bins/bins";
+import { mountBins } from "./bins/route";
+import { LiveStreams } from "./live/streams";
+import { tellBttnChanges, tellLive } from "./live/events";
 import { guessLanAddress } from "./lan-address";
 import { StatusStore } from "./store/status";
 import { KeyStore } from "./store/keys";
 import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
+import { mountConsole } from "./console/serve";
 import { readCaFile, readTlsFiles, TlsFiles, TlsPem } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
@@ -130,7 +134,7 @@ export interface Relay {
 const BTTN_WATCH_MS = 500;
 
 /** Extra time on top of the slowest action's timeout, for recording and answering. */
-const DRAIN_GRACE_MS = 2000;
+export const DRAIN_GRACE_MS = 2000;
 
 /**
  * How long a shutdown waits for the presses in progress: every action is bounded by its own
@@ -241,11 +245,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
         haUser: ha?.password ? new HaUser({ username: ha.username, password: ha.password, discoveryPrefix: ha.prefix, prefix }) : undefined,
       });
 
-  // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
-  // never replayed to another origin by the redirect layer.
-  const engine = new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) })
-    .use((a) => (a.followRedirects ? redirectLayer() : undefined))
-    .use((a) => (a.auth ? authLayer(a.auth) : undefined));
+  const engine = withActionLayers(new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) }));
   parts.add("the action engine", () => engine.close());
   let httpPort = 0;
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
@@ -328,14 +328,21 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   });
 
   const app = new Hono();
+  mountConsole(app, log); // the web console's page at `/`: a client of the API below
   const dataDirWatch = new DataDirWatch(opts.dataDir, log);
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs });
+  const bins = new Bins();
+  mountBins(app, bins, log);
+  const live = new LiveStreams((send) => tellLive({ news, inspector, bins }, send));
+  tellBttnChanges(bttns, (event, data) => live.send(event, data));
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs, bins, publicUrl, live, engine });
   mountMetrics(app, metrics, opts.metrics ?? config.relay.metrics, { keys, log, clientAddress });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
+  // Closed before the HTTP server: a watching console must not hold the shutdown open.
+  parts.add("the live streams", () => live.closeAll());
   httpPort = http.port;
   const notPressed = new NotPressedWatch({
     bttns: () => bttns.list(),

@@ -142,8 +142,8 @@ export class ExternalBus implements Bus {
     });
   }
 
-  publish(topic: string, payload: string, retain: boolean): void {
-    this.client.publish(topic, payload, { qos: 1, retain }, (err) => {
+  publish(topic: string, payload: string, retain: boolean, qos: 0 | 1 = 1): void {
+    this.client.publish(topic, payload, { qos, retain }, (err) => {
       if (err) this.opts.log.error("mqtt publish failed", { topic, error: err.message });
     });
   }
