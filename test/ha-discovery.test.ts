@@ -409,6 +409,22 @@ t("the relay vanishing without a goodbye: its will makes it unavailable", async 
   await eventually(async () => (await retained(ctx.mosq.port)).get("bttn/.relay/availability") === "online", 5000, "online again after the reconnect");
 });
 
+t("discovery turned off: the subscriptions the broker kept in the relay's session bring nothing to the press path", async (ctx) => {
+  await ctx.relay.close();
+  const from = ctx.logs.length;
+  ctx.relay = await ctx.start({ bttns: CONFIG.bttns });
+  const ha = await haClient(ctx.mosq.port);
+  try {
+    await ha.client.publishAsync("homeassistant/status", "online", { qos: 1 }); // Home Assistant's birth, on a topic the session still has
+    await eventually(async () => ctx.logs.slice(from).some((l) => l.includes("no longer watches")), 3000, "the ignored messages");
+    assert.is(ctx.relay.pipeline.stats.rejected, 0, "none rejected");
+    assert.not.ok(ctx.logs.slice(from).some((l) => l.includes("message rejected")));
+    assert.not.ok(ctx.logs.slice(from).some((l) => l.includes("Home Assistant discovery published")), "discovery is off");
+  } finally {
+    await ha.client.endAsync();
+  }
+});
+
 t("a broker that drops the relay's discovery messages (no rights) is said in the log; one that keeps them is not", async ({ logs }) => {
   assert.not.ok(logs.some((l) => l.includes("did not give the discovery configs back")), "the rig's broker keeps them");
   const mosq = await startMosquitto({ [RELAY.username]: RELAY.password }); // the relay may write bttn/# only
