@@ -216,6 +216,8 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
 
   const ha = haDiscoverySettings(opts, config);
   const discoveryPrefix = ha?.prefix;
+  if (ha?.password && !opts.broker && bttns.get(ha.username))
+    log.warn("a bttn has Home Assistant's user name on the embedded broker: it cannot log in while Home Assistant discovery is on; rename it or set relay.haDiscovery.username", { bttn: ha.username });
   const gate = new PressGate(opts.maxPressesInProgress ?? config.relay.maxPressesInProgress, log);
   const external = opts.broker
     ? new ExternalBus({
