@@ -167,6 +167,10 @@ t("a device going online shows in the list without a reload (the live stream), w
   assert.match(facts, /firmware 1\.4\.2/);
   assert.match(facts, /battery 3\.91 V/);
   assert.match(facts, /signal -58 dBm/);
+  // A bttn added elsewhere (here the API, as the CLI would) appears without a reload too.
+  const made = await fetch(ctx.base + "/api/v1/bttns", { method: "POST", headers: { authorization: "Bearer " + ctx.admin, "content-type": "application/json" }, body: JSON.stringify({ id: "shed", name: "Shed" }) });
+  assert.is(made.status, 201);
+  await card(ctx, "shed").waitFor();
 });
 
 t("an API validation error shows beside the field it names, and the focus goes there", async (ctx) => {
@@ -277,6 +281,9 @@ t("a bttn declared in the config file is shown read-only, with a note", async (c
   assert.is(await page.locator("#act-url").inputValue(), ctx.rig.sink.url("/hall"));
   assert.is(await page.getByRole("button", { name: /Remove bttn/ }).count(), 0);
   assert.is(await page.getByRole("button", { name: /New secret/ }).count(), 0);
+  // Its stored action can still be previewed.
+  await page.getByRole("button", { name: "Preview request" }).click();
+  assert.ok((await page.getByTestId("preview").textContent())!.startsWith("GET " + ctx.rig.sink.url("/hall") + "?from=hall"));
 });
 
 t("API keys: made (shown once), listed with the webhook each registered for its bttn, revoked", async (ctx) => {

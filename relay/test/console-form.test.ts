@@ -13,6 +13,8 @@ import { TAG_NAMES } from "../src/engine/tags";
 import { controlFor, HTTP_FIELD_CONTROLS } from "../ui/action/fields";
 import { TAGS } from "../ui/action/tags";
 import { buildHttp, draftOf, newDraft } from "../ui/action/draft";
+import { EVENT_LABELS } from "../ui/format";
+import { ACTION_EVENT_TYPES } from "@bttn/shared";
 
 const README = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
 
@@ -45,6 +47,10 @@ test("the tag picker has every tag of the engine, each in README's tag table, ea
     assert.ok(readmeTags.includes("`<" + t.tag + ">`"), t.tag + " in README");
     assert.ok(t.means.length > 5, t.tag + " explained");
   }
+});
+
+test("the page offers an action for every event type the engine has", () => {
+  assert.equal(Object.keys(EVENT_LABELS).sort(), [...ACTION_EVENT_TYPES].sort());
 });
 
 test("the API's error paths find their controls", () => {
