@@ -269,6 +269,19 @@ t("a failing action turns red with its reason", async (ctx) => {
   const failed = porch.locator('.outcome[data-state="fail"]');
   await failed.waitFor({ timeout: 5000 });
   assert.match((await failed.textContent())!, /failed: refused/);
+  // A webhook that answers an error: its status is in the reason.
+  ctx.rig.sink.respond((_q, res) => {
+    res.statusCode = 503;
+    res.end("down");
+  });
+  await view(ctx, "bttn/porch/pressed-long", /porch/i);
+  await page.locator("#act-url").fill(ctx.rig.sink.url("/down"));
+  await page.getByRole("button", { name: "Save action" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+  await view(ctx, "", "Bttns");
+  await porch.getByRole("button", { name: "Long", exact: true }).click();
+  await porch.locator('.outcome[data-state="fail"]').filter({ hasText: "failed: http 503" }).waitFor({ timeout: 5000 });
+  ctx.rig.sink.respond((_q, res) => res.end("ok"));
   assert.is(await colorOf(failed), "rgb(163, 18, 29)", "red");
 });
 

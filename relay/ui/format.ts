@@ -24,6 +24,12 @@ export function pressStateOf(feedState: "running" | "waiting" | "ok" | "fail"): 
   return feedState === "running" ? "taken" : feedState === "waiting" ? "pending" : feedState;
 }
 
+/** A failure's reason, with the webhook's status when that is the reason ("http 503"). */
+export function reasonText(reason: string | null | undefined, status?: number | null): string | undefined {
+  if (!reason) return undefined;
+  return reason === "http" && status ? "http " + status : reason;
+}
+
 export function outcomeText(state: PressState | "waiting" | "running", reason?: string | null): string {
   if (state === "ok") return "ok";
   if (state === "fail") return "failed" + (reason ? ": " + reason : "");

@@ -26,10 +26,13 @@ export type PressType = "pressed" | "pressed-long" | "pressed-double";
 
 export interface PressNews {
   bttn: string;
-  type: string;
+  /** Missing on the pending of a press resumed after a relay restart. */
+  type?: string;
   eventId: number;
   state: PressState;
   reason?: string;
+  /** The webhook's HTTP status, when it answered. */
+  status?: number;
   virtual: boolean;
   at: string;
 }
@@ -49,6 +52,7 @@ export interface PressAnswer {
   virtual: true;
   state: "ok" | "fail" | "pending";
   reason?: string;
+  status?: number;
   runs: number[];
 }
 

@@ -2,7 +2,7 @@
 // its counters, and the Press buttons. Status and presses update from the live stream.
 import { useEffect, useState } from "preact/hooks";
 import { get, seg } from "../api";
-import { label, pressStateOf, when } from "../format";
+import { label, pressStateOf, reasonText, when } from "../format";
 import { onLive } from "../live";
 import { Outcome } from "../outcome";
 import { href } from "../route";
@@ -19,7 +19,7 @@ interface Last {
 }
 
 function lastOf(e: FeedEntry | undefined): Last | undefined {
-  return e && { type: e.type, state: pressStateOf(e.state), reason: e.reason, at: e.receivedAt, eventId: e.id, virtual: e.boot === "virtual" };
+  return e && { type: e.type, state: pressStateOf(e.state), reason: reasonText(e.reason, e.code), at: e.receivedAt, eventId: e.id, virtual: e.boot === "virtual" };
 }
 
 export function BttnCard({ b }: { b: BttnSummary }) {
@@ -53,7 +53,7 @@ export function BttnCard({ b }: { b: BttnSummary }) {
       }),
       onLive("press", (p) => {
         if (p.bttn !== b.id || p.type === "heartbeat") return;
-        setLast((cur) => (cur?.eventId !== undefined && cur.eventId > p.eventId ? cur : { type: p.type, state: p.state, reason: p.reason, at: p.at, virtual: p.virtual, eventId: p.eventId }));
+        setLast((cur) => (cur?.eventId !== undefined && cur.eventId > p.eventId ? cur : { type: p.type ?? cur?.type ?? "pressed", state: p.state, reason: reasonText(p.reason, p.status), at: p.at, virtual: p.virtual, eventId: p.eventId }));
         if (p.state === "ok" || p.state === "fail") get<Counters>(base + "/counter").then(setCounters, () => {});
       }),
     ];

@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { ApiProblem, messageOf, post, seg } from "../api";
 import { announce } from "../announce";
-import { label } from "../format";
+import { label, reasonText } from "../format";
 import type { PressAnswer, PressType } from "../types";
 
 const TYPES: Array<{ type: PressType; text: string }> = [
@@ -27,8 +27,9 @@ export function PressButtons({ id, name, events, onPressed }: { id: string; name
     onPressed({ type, state: "pending" });
     try {
       const a = await post<PressAnswer>("/bttns/" + seg(id) + "/press", { type });
-      onPressed({ type, state: a.state, reason: a.reason, eventId: a.eventId });
-      if (a.state !== "pending") announce(name + ": " + label(type) + " " + (a.state === "ok" ? "ok" : "failed" + (a.reason ? ", " + a.reason : "")));
+      const reason = reasonText(a.reason, a.status);
+      onPressed({ type, state: a.state, reason, eventId: a.eventId });
+      if (a.state !== "pending") announce(name + ": " + label(type) + " " + (a.state === "ok" ? "ok" : "failed" + (reason ? ", " + reason : "")));
     } catch (e) {
       const reason = e instanceof ApiProblem && e.status === 409 ? "no action for " + label(type).toLowerCase() : messageOf(e);
       onPressed({ type, state: "fail", reason });
