@@ -167,10 +167,13 @@ t("a device going online shows in the list without a reload (the live stream), w
   assert.match(facts, /firmware 1\.4\.2/);
   assert.match(facts, /battery 3\.91 V/);
   assert.match(facts, /signal -58 dBm/);
-  // A bttn added elsewhere (here the API, as the CLI would) appears without a reload too.
+  // A bttn added elsewhere (here the API, as the CLI would) appears without a reload too, and goes.
   const made = await fetch(ctx.base + "/api/v1/bttns", { method: "POST", headers: { authorization: "Bearer " + ctx.admin, "content-type": "application/json" }, body: JSON.stringify({ id: "shed", name: "Shed" }) });
   assert.is(made.status, 201);
   await card(ctx, "shed").waitFor();
+  const removed = await fetch(ctx.base + "/api/v1/bttns/shed", { method: "DELETE", headers: { authorization: "Bearer " + ctx.admin } });
+  assert.is(removed.status, 204);
+  await card(ctx, "shed").waitFor({ state: "detached" });
 });
 
 t("an API validation error shows beside the field it names, and the focus goes there", async (ctx) => {

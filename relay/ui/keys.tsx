@@ -1,7 +1,7 @@
 // API keys: for webhook servers (bound to bttns) and further admin tokens. A key is shown once,
 // when made; the list shows which webhook URL each key registered for which bttn; revoking is for
 // good (its webhooks stop counting).
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiProblem, del, get, messageOf, post, seg } from "./api";
 import { aria, Field } from "./field";
 import { when } from "./format";
@@ -14,6 +14,9 @@ function CreateKey({ bttns, onMade }: { bttns: BttnSummary[]; onMade: () => void
   const [chosen, setChosen] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [made, setMade] = useState<KeyCreated | undefined>();
+  const madeTitle = useRef<HTMLHeadingElement>(null);
+  // Once per key made: the focus goes to where the key is shown (not at every later keystroke).
+  useEffect(() => madeTitle.current?.focus(), [made]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -71,7 +74,7 @@ function CreateKey({ bttns, onMade }: { bttns: BttnSummary[]; onMade: () => void
       </form>
       {made && (
         <section class="card secret-once" aria-labelledby="key-made-title">
-          <h2 id="key-made-title" tabIndex={-1} ref={(el) => el?.focus()}>
+          <h2 id="key-made-title" tabIndex={-1} ref={madeTitle}>
             Key {made.name} made
           </h2>
           <p>
