@@ -188,6 +188,25 @@ t("an API validation error shows beside the field it names, and the focus goes t
   assert.ok(await isFocused(page.locator("#act-url")));
 });
 
+t("the tag picker inserts a tag at the cursor and says what it becomes; insecure TLS shows a warning", async (ctx) => {
+  const { page } = ctx;
+  await view(ctx, "bttn/porch/heartbeat", /porch/i);
+  await page.locator("#act-url").fill("http://example.lan/beat?n=");
+  await page.getByText("Tags: insert a value of the press").click();
+  const counter = page.getByRole("button", { name: "<COUNTER>", exact: true });
+  assert.is(await page.locator("#" + (await counter.getAttribute("aria-describedby"))).textContent(), "press count, all types");
+  await counter.click();
+  assert.is(await page.locator("#act-url").inputValue(), "http://example.lan/beat?n=<COUNTER>");
+  assert.ok(await isFocused(page.locator("#act-url")), "back in the field, to type on");
+  await page.locator("#act-headers-row-k0").fill("X-Battery");
+  await page.locator("#act-headers-row-v0").click();
+  await page.getByRole("button", { name: "<BATTERY>", exact: true }).click();
+  assert.is(await page.locator("#act-headers-row-v0").inputValue(), "<BATTERY>");
+  assert.is(await page.getByRole("note").filter({ hasText: "Warning" }).count(), 0);
+  await page.getByLabel("Skip certificate checks (insecure)").check();
+  await page.getByRole("note").filter({ hasText: "Warning: anyone on the network path" }).waitFor();
+});
+
 t("a bin made in the page; a GET action with form args test=test at it; preview; press: green, the bin and the inspector show GET ?test=test", async (ctx) => {
   const { page, rig } = ctx;
   await view(ctx, "bins", "Bins");
