@@ -6,13 +6,11 @@ import { guessLanAddress } from "../lan-address";
 import { backupDb } from "../store/backup";
 import { readActionEdit } from "./action-edit";
 import { removeAction, setAction, showAction, updateAction } from "./action-commands";
-import { testAction } from "./action-test";
 import { addBttn, listBttns, removeBttn, rotateSecret, showBttn } from "./bttn-commands";
 import { deviceFileFor, deviceFileWarning, relayAddress } from "./device-files";
 import { FlagName } from "./flags";
 import { createAdminToken, createKey, keyLine, listKeys, revokeKey } from "./key-commands";
 import { RunSettings, UsageError } from "./options";
-import { runRelay } from "./run";
 
 /** What a command is given: its arguments, its flags' values and the relay's settings. */
 export interface Invocation {
@@ -86,7 +84,8 @@ export const COMMANDS: Command[] = [
     args: [],
     flags: RUN_FLAGS,
     summary: ["start the relay (the default command)"],
-    run: (c) => runRelay(c.settings()),
+    // Loaded only here: the other commands start without the broker, the HTTP server and the rest.
+    run: async (c) => (await import("./run")).runRelay(c.settings()),
   },
   {
     words: "bttn add",
@@ -166,6 +165,7 @@ export const COMMANDS: Command[] = [
     summary: ["set the HTTP action of a bttn added with the CLI for an", "event, replacing the whole action: what is not given", "gets its default (action update changes some fields)"],
     details: ACTION_DETAILS,
     async run(c) {
+      if (c.str("url") === undefined) throw new UsageError("action set: --url is required (the whole action is replaced; action update changes some fields)");
       await setAction(c.settings().dataDir, c.args[0], c.args[1], readActionEdit(c));
       process.stderr.write(`action set: ${c.args[0]} ${c.args[1]} (action show ${c.args[0]} ${c.args[1]} shows it; action test ${c.args[0]} ${c.args[1]} runs it once)\n`);
       return 0;
@@ -221,6 +221,7 @@ export const COMMANDS: Command[] = [
       const s = c.settings();
       const config = s.configFile ? loadConfigFile(s.configFile) : undefined;
       const publicUrl = s.publicUrl ?? config?.relay.publicUrl ?? `${s.tls ? "https" : "http"}://${guessLanAddress()}:${s.httpPort}`;
+      const { testAction } = await import("./action-test"); // the engine, only for this command
       const r = await testAction(s.dataDir, c.args[0], c.args[1], { timeZone: config?.relay.timeZone, publicUrl });
       process.stdout.write(r.text);
       return r.ok ? 0 : 1;
