@@ -5,6 +5,7 @@
 // so a hostile client must not be able to flood the log or write into the terminal: every value is
 // cut to MAX_VALUE_CHARS and its control characters escaped, and refusals that can repeat go
 // through `repeated`, which logs the first and then one summary line per window.
+import { isJournalStream, SYSLOG_PRIORITY } from "./journal";
 import { redactUrl } from "./redact";
 
 export const LOG_LEVELS = ["silent", "error", "warn", "info", "debug"] as const;
@@ -72,7 +73,18 @@ interface Repeat {
   timer: NodeJS.Timeout;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l + "\n"), windowMs = REPEAT_WINDOW_MS): Logger {
+const toStderr = (line: string) => void process.stderr.write(line + "\n");
+
+/**
+ * `journal`: lines for systemd's journal (a "<N>" priority first, no time; journal.ts). By default
+ * so when the lines go to stderr and stderr is the journal.
+ */
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = toStderr,
+  windowMs = REPEAT_WINDOW_MS,
+  journal = write === toStderr && isJournalStream(),
+): Logger {
   const rank = (l: LogLevel) => LOG_LEVELS.indexOf(l);
   const seen = new Set<string>();
   const repeats = new Map<string, Repeat>();
@@ -127,7 +139,8 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
   };
   function emit(l: LogLevel, msg: string, fields?: LogFields) {
     if (rank(l) > rank(logger.level) || logger.level === "silent") return;
-    let line = new Date().toISOString() + " " + l.padEnd(5) + " " + msg;
+    const head = journal ? "<" + SYSLOG_PRIORITY[l as keyof typeof SYSLOG_PRIORITY] + ">" : new Date().toISOString() + " ";
+    let line = head + l.padEnd(5) + " " + msg;
     if (fields) {
       for (const k of Object.keys(fields)) {
         if (fields[k] !== undefined) line += " " + k + "=" + formatValue(k, fields[k]);

@@ -29,12 +29,17 @@ import { GroupCommit } from "./store/group-commit";
 import { CallbackStore } from "./callbacks/store";
 import { CallbackManager } from "./callbacks/manager";
 import { mountCallbacks } from "./callbacks/route";
+import { Bins } from "./bins/bins";
+import { mountBins } from "./bins/route";
+import { LiveStreams } from "./live/streams";
+import { tellBttnChanges, tellLive } from "./live/events";
 import { guessLanAddress } from "./lan-address";
 import { StatusStore } from "./store/status";
 import { KeyStore } from "./store/keys";
 import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
+import { mountConsole } from "./console/serve";
 import { readCaFile, readTlsFiles, TlsFiles, TlsPem } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
@@ -47,6 +52,11 @@ import { Clock, systemClock } from "./schedule/clock";
 import { RelayMetrics } from "./metrics/metrics";
 import { mountMetrics } from "./metrics/route";
 import type { MetricsAccess } from "./metrics/access";
+import { HaDiscovery } from "./ha/publisher";
+import { rememberedIn } from "./ha/remembered";
+import { HaUser } from "./bus/ha-user";
+import { AVAILABLE, availabilityTopic, DEFAULT_DISCOVERY_PREFIX, NOT_AVAILABLE } from "./ha/topics";
+import { version as VERSION } from "../../package.json";
 
 export interface RelayOptions {
   dataDir: string;
@@ -87,6 +97,15 @@ export interface RelayOptions {
   clock?: Clock;
   /** Who may read GET /metrics; overrides the config file's `relay.metrics` (--metrics-open: "open"). */
   metrics?: MetricsAccess;
+  /** Home Assistant MQTT discovery (--ha-discovery); true turns on the config file's `relay.haDiscovery` (its prefix kept). */
+  haDiscovery?: boolean;
+}
+
+/** Home Assistant discovery's settings when it is on: the discovery prefix, and Home Assistant's login on the embedded broker. */
+function haDiscoverySettings(opts: RelayOptions, config: ConfigFile): { prefix: string; username: string; password?: string } | undefined {
+  const c = config.relay.haDiscovery;
+  if (!opts.haDiscovery && !c) return undefined;
+  return typeof c === "object" ? c : { prefix: DEFAULT_DISCOVERY_PREFIX, username: "homeassistant" };
 }
 
 export interface Relay {
@@ -115,7 +134,7 @@ export interface Relay {
 const BTTN_WATCH_MS = 500;
 
 /** Extra time on top of the slowest action's timeout, for recording and answering. */
-const DRAIN_GRACE_MS = 2000;
+export const DRAIN_GRACE_MS = 2000;
 
 /**
  * How long a shutdown waits for the presses in progress: every action is bounded by its own
@@ -145,6 +164,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const tlsFiles = opts.tls ?? config.relay.tls;
   const tls = tlsFiles ? readTlsFiles(tlsFiles) : undefined;
   if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener");
+  const ha = haDiscoverySettings(opts, config);
+  if (ha && !opts.broker && !ha.password)
+    throw new ConfigError(
+      '--ha-discovery (relay.haDiscovery) with the embedded broker needs a login for Home Assistant: set "relay": {"haDiscovery": {"password": "<16+ characters>"}} in the config file (Home Assistant then logs in to this relay\'s broker as user "homeassistant"), or use an external broker that Home Assistant also uses (--broker mqtt://host:1883). README: Home Assistant',
+    );
+  if (ha && opts.broker && ha.password) log.warn("relay.haDiscovery.password is for the embedded broker; with --broker, Home Assistant logs in to that broker (the password is not used)");
+  if (ha && !opts.broker && config.bttns[ha.username]) throw new ConfigError(`relay.haDiscovery.username: "${ha.username}" is also a bttn id in the config; choose another user name for Home Assistant`);
   const brokerCa = opts.brokerCa ? readCaFile(opts.brokerCa, "broker CA") : undefined;
   if (tls && tls.validTo.getTime() < Date.now()) log.warn("the TLS certificate has expired: clients will refuse it", { cert: tlsFiles!.cert, validTo: tls.validTo.toISOString() });
 
@@ -188,10 +214,38 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const interrupted = events.closeInterrupted();
   if (interrupted) log.warn("events interrupted by the last shutdown were closed as failed (not re-fired)", { count: interrupted });
 
+  const ha = haDiscoverySettings(opts, config);
+  const discoveryPrefix = ha?.prefix;
+  if (ha?.password && !opts.broker && bttns.get(ha.username))
+    log.warn("a bttn has Home Assistant's user name on the embedded broker: it cannot log in while Home Assistant discovery is on; rename it or set relay.haDiscovery.username", { bttn: ha.username });
   const gate = new PressGate(opts.maxPressesInProgress ?? config.relay.maxPressesInProgress, log);
-  const bus: Bus = opts.broker
-    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, ca: brokerCa, clientId: relayClientId(opts.dataDir), prefix, log, gate })
-    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, gate, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
+  const external = opts.broker
+    ? new ExternalBus({
+        url: opts.broker,
+        username: opts.brokerUsername,
+        password: opts.brokerPassword,
+        ca: brokerCa,
+        clientId: relayClientId(opts.dataDir),
+        prefix,
+        log,
+        gate,
+        availability: discoveryPrefix ? { topic: availabilityTopic(prefix), online: AVAILABLE, offline: NOT_AVAILABLE } : undefined,
+      })
+    : undefined;
+  const bus: Bus = external
+    ? external
+    : new EmbeddedBus({
+        port: opts.mqttPort ?? 1883,
+        tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls },
+        host: opts.host,
+        prefix,
+        bttns,
+        log,
+        gate,
+        limits: opts.mqttLimits,
+        loginThrottle: opts.loginThrottle,
+        haUser: ha?.password ? new HaUser({ username: ha.username, password: ha.password, discoveryPrefix: ha.prefix, prefix }) : undefined,
+      });
 
   const engine = withActionLayers(new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) }));
   parts.add("the action engine", () => engine.close());
@@ -249,6 +303,14 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     log.warn("could not record the device address for the CLI's device files", { file: DEVICE_ADDRESS_FILE, error: e as Error });
   }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
+  if (discoveryPrefix) {
+    const haBus = external ?? (bus as EmbeddedBus);
+    // The external bus says it at every connect, with a will; the embedded broker is the relay itself.
+    if (!external) bus.publish(availabilityTopic(prefix), AVAILABLE, true);
+    const discovery = new HaDiscovery({ bus: haBus, bttns, status, news, prefix, discoveryPrefix, version: VERSION, log, remembered: rememberedIn(opts.dataDir) });
+    discovery.start();
+    parts.add("Home Assistant discovery", () => discovery.close());
+  }
   // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
   const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));
   parts.add("the bttn watch", stopWatch);
@@ -268,14 +330,21 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   });
 
   const app = new Hono();
+  mountConsole(app, log); // the web console's page at `/`: a client of the API below
   const dataDirWatch = new DataDirWatch(opts.dataDir, log);
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs });
+  const bins = new Bins();
+  mountBins(app, bins, log);
+  const live = new LiveStreams((send) => tellLive({ news, inspector, bins }, send));
+  tellBttnChanges(bttns, (event, data) => live.send(event, data));
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs, bins, publicUrl, live, engine });
   mountMetrics(app, metrics, opts.metrics ?? config.relay.metrics, { keys, log, clientAddress });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
+  // Closed before the HTTP server: a watching console must not hold the shutdown open.
+  parts.add("the live streams", () => live.closeAll());
   httpPort = http.port;
   const notPressed = new NotPressedWatch({
     bttns: () => bttns.list(),

@@ -2,6 +2,8 @@
 // what it does. The parser (parse.ts) refuses a flag a command does not take, --help (help.ts) is
 // written from this table, and main.ts runs the command found here.
 import { loadConfigFile } from "../config/file";
+import { installService, servicePaths } from "../service/install";
+import { systemdUnit } from "../service/unit";
 import { guessLanAddress } from "../lan-address";
 import { backupDb } from "../store/backup";
 import { readActionEdit } from "./action-edit";
@@ -283,6 +285,26 @@ export const COMMANDS: Command[] = [
     async run(c) {
       const made = await backupDb(c.settings().dataDir, c.args[0]);
       process.stderr.write(`backed up to ${made.file} (${made.bytes} bytes, schema version ${made.schemaVersion}); it holds secrets, keep it private\n`);
+      return 0;
+    },
+  },
+  {
+    words: "service unit",
+    args: [],
+    flags: [],
+    summary: ["print a systemd unit that runs this relay as a service", "(user bttn-relay, data in /var/lib/bttn-relay, hardened)"],
+    run() {
+      process.stdout.write(systemdUnit(servicePaths()));
+      return 0;
+    },
+  },
+  {
+    words: "service install",
+    args: [],
+    flags: [],
+    summary: ["as root: create the user bttn-relay and /var/lib/bttn-relay,", "write the unit to /etc/systemd/system, say how to start it"],
+    run() {
+      installService({ ...servicePaths(), say: (line) => process.stdout.write(line + "\n") });
       return 0;
     },
   },

@@ -2,6 +2,7 @@
 // database that a running relay watches. The commands and their flags: commands.ts.
 import "./gc-tuning"; // first: V8 flags must be set before the relay allocates
 import { ConfigError } from "../config/file";
+import { isJournalStream } from "../journal";
 import { commandHelp, HELP } from "./help";
 // The project's one version: the root package.json's, which the firmware build reads too.
 import { version as VERSION } from "../../../package.json";
@@ -22,19 +23,22 @@ async function main(argv: string[]): Promise<number> {
   return line.command.run(line.invocation);
 }
 
+/** A line that ends the program; an error record (priority 3) when stderr is systemd's journal. */
+const fatal = (line: string) => process.stderr.write((isJournalStream() ? "<3>" : "") + "bttn-relay: " + line + "\n");
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     if (err instanceof ConfigError || err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      process.stderr.write("bttn-relay: " + (err as Error).message + "\n");
+      fatal((err as Error).message);
       process.exit(2);
     }
     const e = err as NodeJS.ErrnoException;
     if (e.code === "EADDRINUSE") {
-      process.stderr.write("bttn-relay: a port is already in use (" + e.message + "); choose another with --mqtt-port / --mqtts-port / --http-port\n");
+      fatal("a port is already in use (" + e.message + "); choose another with --mqtt-port / --mqtts-port / --http-port");
       process.exit(1);
     }
-    process.stderr.write("bttn-relay: " + (e.stack ?? String(e)) + "\n");
+    fatal(e.stack ?? String(e));
     process.exit(1);
   },
 );
