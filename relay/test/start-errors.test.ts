@@ -7,10 +7,13 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { explainError } from "../src/cli/start-errors";
+import { closedToOthers } from "../src/service/install";
 import { tempDir } from "../../test/support/temp";
 
 const CLI = join(import.meta.dirname, "../bin/bttn-relay.js");
 const isRoot = process.getuid?.() === 0;
+/** As root the CLI runs as nobody, who must be able to read this checkout and run this node. */
+const nobodyCannot = isRoot ? (closedToOthers(CLI) ?? closedToOthers(process.execPath, true)) : undefined;
 
 test("a file that is no native module: a real dlopen failure, explained with what to run", () => {
   const dir = tempDir("dlopen");
@@ -51,6 +54,7 @@ function runUnprivileged(args: string[]) {
 }
 
 test("a data directory of another user: one line naming the file and the user to run as", () => {
+  if (nobodyCannot) return console.log("  (skipped: " + nobodyCannot + ")");
   const dir = tempDir("eacces");
   try {
     chmodSync(dir.path, 0o755);
@@ -71,6 +75,7 @@ test("a data directory of another user: one line naming the file and the user to
 });
 
 test("a port below 1024 without the privilege: one line", () => {
+  if (nobodyCannot) return console.log("  (skipped: " + nobodyCannot + ")");
   const unprivStart = Number(spawnSync("cat", ["/proc/sys/net/ipv4/ip_unprivileged_port_start"], { encoding: "utf8" }).stdout);
   if (!(unprivStart > 80)) {
     console.log("  (skipped: this machine lets anyone take port 80)");

@@ -2,7 +2,7 @@
 // what it does. The parser (parse.ts) refuses a flag a command does not take, --help (help.ts) is
 // written from this table, and main.ts runs the command found here.
 import { loadConfigFile } from "../config/file";
-import { installService, servicePaths } from "../service/install";
+import { installService, servicePaths, unreachable } from "../service/install";
 import { systemdUnit } from "../service/unit";
 import { backupDb } from "../store/backup";
 import { addBttn, listBttns, removeBttn, rotateSecret, setAction } from "./bttn-commands";
@@ -196,7 +196,9 @@ export const COMMANDS: Command[] = [
     flags: [],
     summary: ["print a systemd unit that runs this relay as a service", "(user bttn-relay, data in /var/lib/bttn-relay, hardened)"],
     run() {
-      process.stdout.write(systemdUnit(servicePaths()));
+      const paths = servicePaths();
+      for (const problem of unreachable(paths)) process.stderr.write("warning: " + problem + "\n");
+      process.stdout.write(systemdUnit(paths));
       return 0;
     },
   },
