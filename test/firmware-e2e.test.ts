@@ -143,6 +143,24 @@ function cli(args: string[], input?: string): Promise<{ code: number | null; out
   });
 }
 
+test("a virtual press (the console's Press button): the connected device's LED shows its outcome, and nothing is awaited", async () => {
+  const d = device();
+  await until(() => d.app.link() === "up", 3000, "link up");
+  const kitchen = ctx.r.relay.bttns.get("kitchen")!;
+  const ok = d.waitFor(["ok", "fail"], 5000);
+  ctx.r.relay.pipeline.pressVirtually(kitchen, "pressed");
+  assert.is(await ok, "ok");
+  ctx.sink.respond((_q, res) => {
+    res.statusCode = 500;
+    res.end("broken");
+  });
+  const fail = d.waitFor(["fail"], 5000);
+  ctx.r.relay.pipeline.pressVirtually(kitchen, "pressed-long");
+  assert.is(await fail, "fail");
+  assert.is(ctx.sink.received.length, 2, "both virtual presses fired their actions");
+  assert.not.ok(d.patterns.includes("pending"), "nothing awaited, so no pending pattern: " + d.patterns.join(","));
+});
+
 test("the simulator CLI, piped: the interactive keys (s, l, d; several on a line) and the words work, each press answered in turn; unknown input is said", async () => {
   const path = join(ctx.dir, "kitchen.json");
   writeFileSync(path, JSON.stringify(ctx.file));

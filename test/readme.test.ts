@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeDeviceConfig, decodeEvent, decodeResult, decodeStatus, EVENT_TYPES, REASONS, TOPIC_KINDS } from "@bttn/shared";
 import { HELP } from "../relay/src/cli/help";
+import { COMMANDS } from "../relay/src/cli/commands";
 
 const ROOT = join(import.meta.dirname, "..");
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -35,6 +36,12 @@ test("the two fresh-machine commands are there, and --help names the flags the R
     assert.ok(README.includes(flag), "README " + flag);
     assert.ok(HELP.includes(flag), "--help " + flag);
   }
+});
+
+test("the command line section names every command, and every flag of action set and update", () => {
+  const section = README.slice(README.indexOf("### The command line"), README.indexOf("## Config reference"));
+  for (const c of COMMANDS.filter((x) => x.words !== "run")) assert.ok(section.includes("`" + c.words), "README's command table: " + c.words);
+  for (const c of COMMANDS.filter((x) => x.words.startsWith("action "))) for (const f of c.flags) assert.ok(section.includes("--" + f), c.words + " --" + f);
 });
 
 /** Folders that exist on a working machine but are not the project's (see .gitignore). */

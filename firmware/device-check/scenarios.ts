@@ -144,6 +144,19 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: "a virtual press (the console's Press button) shows on the LED",
+    async run(c) {
+      const before = c.world.sink.received.length;
+      const since = c.dev.shown().length;
+      c.world.relay.relay.pipeline.pressVirtually(c.world.relay.relay.bttns.get(BTTN_ID)!, "pressed");
+      const got = await c.dev.waitFor(["ok", "fail"], since, 15000);
+      check(got === "ok", "virtual press: the LED showed " + got + ", expected ok");
+      check(c.world.sink.received.length === before + 1, "virtual press: expected one webhook call");
+      await sleep(2000);
+      return "a result for a press the device did not make (boot 0000) → ok, nothing awaited";
+    },
+  },
+  {
     name: "offline presses are delivered once",
     async run(c) {
       const before = c.world.sink.received.length;

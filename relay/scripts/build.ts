@@ -4,6 +4,8 @@
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildPage } from "../src/console/build";
+import { writePage } from "../src/console/page-files";
 
 const root = join(import.meta.dirname, "..");
 const out = join(root, "dist");
@@ -25,3 +27,5 @@ await build({
 });
 // The WAL checkpointer runs in a worker thread that loads its file by URL beside the code.
 copyFileSync(join(root, "src/store/checkpointer.js"), join(out, "checkpointer.js"));
+// The web console's page, served by the bundle from dist/console-page/ (see src/console/page-files.ts).
+writePage(await buildPage(), join(out, "console-page"));

@@ -12,8 +12,7 @@ import { ExternalBus } from "./bus/external";
 import { ConfigError } from "./config/file";
 import { ConfigFile, ConfigFileInput, configFileSchema, formatIssues } from "./config/schema";
 import { ActionEngine } from "./engine/engine";
-import { authLayer } from "./engine/auth/layer";
-import { redirectLayer } from "./engine/redirect";
+import { withActionLayers } from "./engine/layers";
 import { Transport, TransportOptions } from "./engine/transport";
 import { clientAddress, startHttpServer } from "./http/server";
 import { mountHealth } from "./http/health";
@@ -30,12 +29,17 @@ import { GroupCommit } from "./store/group-commit";
 import { CallbackStore } from "./callbacks/store";
 import { CallbackManager } from "./callbacks/manager";
 import { mountCallbacks } from "./callbacks/route";
+import { Bins } from "./bins/bins";
+import { mountBins } from "./bins/route";
+import { LiveStreams } from "./live/streams";
+import { tellBttnChanges, tellLive } from "./live/events";
 import { guessLanAddress } from "./lan-address";
 import { StatusStore } from "./store/status";
 import { KeyStore } from "./store/keys";
 import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
+import { mountConsole } from "./console/serve";
 import { readCaFile, readTlsFiles, TlsFiles, TlsPem } from "./tls-files";
 import type { MqttLimits } from "./bus/mqtt-limits";
 import type { LoginThrottleOptions } from "./bus/login-throttle";
@@ -48,6 +52,9 @@ import { Clock, systemClock } from "./schedule/clock";
 import { RelayMetrics } from "./metrics/metrics";
 import { mountMetrics } from "./metrics/route";
 import type { MetricsAccess } from "./metrics/access";
+import { HaDiscovery } from "./ha/publisher";
+import { AVAILABLE, availabilityTopic, DEFAULT_DISCOVERY_PREFIX, NOT_AVAILABLE } from "./ha/topics";
+import { version as VERSION } from "../../package.json";
 
 export interface RelayOptions {
   dataDir: string;
@@ -88,6 +95,15 @@ export interface RelayOptions {
   clock?: Clock;
   /** Who may read GET /metrics; overrides the config file's `relay.metrics` (--metrics-open: "open"). */
   metrics?: MetricsAccess;
+  /** Home Assistant MQTT discovery (--ha-discovery); true turns on the config file's `relay.haDiscovery` (its prefix kept). */
+  haDiscovery?: boolean;
+}
+
+/** The discovery prefix when Home Assistant discovery is on. */
+function haDiscoveryPrefix(opts: RelayOptions, config: ConfigFile): string | undefined {
+  const c = config.relay.haDiscovery;
+  if (!opts.haDiscovery && !c) return undefined;
+  return typeof c === "object" ? c.prefix : DEFAULT_DISCOVERY_PREFIX;
 }
 
 export interface Relay {
@@ -146,6 +162,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const tlsFiles = opts.tls ?? config.relay.tls;
   const tls = tlsFiles ? readTlsFiles(tlsFiles) : undefined;
   if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener");
+  if (haDiscoveryPrefix(opts, config) && !opts.broker)
+    throw new ConfigError(
+      "--ha-discovery (relay.haDiscovery) needs an external broker that Home Assistant also uses (--broker mqtt://host:1883): the embedded broker lets only bttns log in, so Home Assistant could not read the discovery messages. Run mosquitto for both (README: Home Assistant)",
+    );
   const brokerCa = opts.brokerCa ? readCaFile(opts.brokerCa, "broker CA") : undefined;
   if (tls && tls.validTo.getTime() < Date.now()) log.warn("the TLS certificate has expired: clients will refuse it", { cert: tlsFiles!.cert, validTo: tls.validTo.toISOString() });
 
@@ -189,16 +209,26 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const interrupted = events.closeInterrupted();
   if (interrupted) log.warn("events interrupted by the last shutdown were closed as failed (not re-fired)", { count: interrupted });
 
+  const discoveryPrefix = haDiscoveryPrefix(opts, config);
   const gate = new PressGate(opts.maxPressesInProgress ?? config.relay.maxPressesInProgress, log);
-  const bus: Bus = opts.broker
-    ? new ExternalBus({ url: opts.broker, username: opts.brokerUsername, password: opts.brokerPassword, ca: brokerCa, clientId: relayClientId(opts.dataDir), prefix, log, gate })
+  const external = opts.broker
+    ? new ExternalBus({
+        url: opts.broker,
+        username: opts.brokerUsername,
+        password: opts.brokerPassword,
+        ca: brokerCa,
+        clientId: relayClientId(opts.dataDir),
+        prefix,
+        log,
+        gate,
+        availability: discoveryPrefix ? { topic: availabilityTopic(prefix), online: AVAILABLE, offline: NOT_AVAILABLE } : undefined,
+      })
+    : undefined;
+  const bus: Bus = external
+    ? external
     : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, gate, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
 
-  // Layers an action may ask for, outermost first: redirects must wrap auth, so credentials are
-  // never replayed to another origin by the redirect layer.
-  const engine = new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) })
-    .use((a) => (a.followRedirects ? redirectLayer() : undefined))
-    .use((a) => (a.auth ? authLayer(a.auth) : undefined));
+  const engine = withActionLayers(new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) }));
   parts.add("the action engine", () => engine.close());
   let httpPort = 0;
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
@@ -254,6 +284,11 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     log.warn("could not record the device address for the CLI's device files", { file: DEVICE_ADDRESS_FILE, error: e as Error });
   }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
+  if (external && discoveryPrefix) {
+    const ha = new HaDiscovery({ bus: external, bttns, status, news, prefix, discoveryPrefix, version: VERSION, log });
+    ha.start();
+    parts.add("Home Assistant discovery", () => ha.close());
+  }
   // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
   const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));
   parts.add("the bttn watch", stopWatch);
@@ -273,14 +308,21 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   });
 
   const app = new Hono();
+  mountConsole(app, log); // the web console's page at `/`: a client of the API below
   const dataDirWatch = new DataDirWatch(opts.dataDir, log);
   parts.add("the data directory watch", () => dataDirWatch.stop());
   mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
   mountCallbacks(app, callbacks, log);
-  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs });
+  const bins = new Bins();
+  mountBins(app, bins, log);
+  const live = new LiveStreams((send) => tellLive({ news, inspector, bins }, send));
+  tellBttnChanges(bttns, (event, data) => live.send(event, data));
+  mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs, bins, publicUrl, live, engine });
   mountMetrics(app, metrics, opts.metrics ?? config.relay.metrics, { keys, log, clientAddress });
   const http = await startHttpServer(app, opts.httpPort ?? 8080, opts.host, { tls, log });
   parts.add("the HTTP server", () => http.close());
+  // Closed before the HTTP server: a watching console must not hold the shutdown open.
+  parts.add("the live streams", () => live.closeAll());
   httpPort = http.port;
   const notPressed = new NotPressedWatch({
     bttns: () => bttns.list(),

@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { COMMANDS } from "../src/cli/commands";
 import { flag, FlagName, FLAGS, flagUsage } from "../src/cli/flags";
-import { HELP } from "../src/cli/help";
+import { commandHelp, HELP } from "../src/cli/help";
 import { ENV } from "../src/cli/options";
 import { parseCommandLine } from "../src/cli/parse";
 
@@ -74,6 +74,30 @@ test("--help lists each command with the flags of the table, and each setting of
     assert.ok(at >= 0, "options of run: " + name);
     const entry = options.slice(at + 1, options.indexOf("\n  --", at + 1) === -1 ? undefined : options.indexOf("\n  --", at + 1));
     assert.ok(f.setting && entry.includes(ENV[f.setting]), name + " names " + (f.setting && ENV[f.setting]));
+  }
+});
+
+test("each command's own --help lists every flag it takes with words for it, and only those", () => {
+  for (const c of COMMANDS.filter((x) => x.words !== "run")) {
+    const h = commandHelp(c);
+    assert.ok(h.startsWith("Usage:\n  bttn-relay " + c.words + " "), c.words);
+    for (const l of c.summary) assert.ok(h.includes(l), c.words + ": " + l);
+    const flags = h.slice(h.indexOf("Flags:"));
+    for (const name of c.flags) assert.match(flags, new RegExp("\n  " + flagUsage(name).replace(/[|.*+?()[\]]/g, "\\$&") + " +\\S"), c.words + " --" + name + " has words for it");
+    for (const name of ALL.filter((f) => !c.flags.includes(f))) assert.not.ok(new RegExp("--" + name + "\\b(?!-)").test(h), c.words + " --help names --" + name);
+  }
+  const line = parseCommandLine(["action", "set", "--help"], {}, "/tmp");
+  assert.ok(line.kind === "help" && line.command?.words === "action set");
+  const unknown = parseCommandLine(["frob", "--help"], {}, "/tmp");
+  assert.ok(unknown.kind === "help" && unknown.command === undefined, "an unknown command gets the whole help");
+});
+
+test("--password is refused by every command, saying why and what to use instead; its value is not repeated", () => {
+  for (const c of COMMANDS) {
+    assert.throws(
+      () => parseCommandLine([...argsFor(c.words, c.args), "--password", "argv-secret"], {}, "/tmp"),
+      (e: Error) => e.message.startsWith(c.words + " does not take --password (a password on the command line is visible to every user") && e.message.includes("--password-file FILE") && !e.message.includes("argv-secret"),
+    );
   }
 });
 

@@ -31,6 +31,13 @@ export interface DeviceEvent {
   rssi?: number;
 }
 
+/**
+ * The `boot` of a result that answers none of the device's presses: the outcome of a press made
+ * without the device (the web console's Press button, `bttn-relay action test`), sent so that a
+ * connected device shows it on its LED. A device's own boot ids are 8 hex digits, never this.
+ */
+export const SHOWN_BOOT = "0000";
+
 /** relay → device on <prefix>/<id>/result. */
 export interface Result {
   v: 1;
@@ -41,7 +48,6 @@ export interface Result {
   code?: number;
   /** With `pending`: how long the device should keep waiting, in ms. */
   wait?: number;
-  /** With `fail`: why. */
   /** With `fail`: why. One of REASONS when this side made it; a newer relay may send others. */
   reason?: Reason;
 }

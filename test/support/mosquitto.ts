@@ -31,8 +31,11 @@ async function waitForPort(port: number, ms: number): Promise<void> {
   }
 }
 
-/** `tls`: the listener speaks MQTT over TLS with this certificate and key (files), and `url` is mqtts://. */
-export async function startMosquitto(users: Record<string, string>, opts: { prefix?: string; tls?: { certFile: string; keyFile: string } } = {}): Promise<Mosquitto> {
+/**
+ * `tls`: the listener speaks MQTT over TLS with this certificate and key (files), and `url` is mqtts://.
+ * `acl`: more `topic` lines per user (the relay's are added to its own), e.g. Home Assistant's topics.
+ */
+export async function startMosquitto(users: Record<string, string>, opts: { prefix?: string; tls?: { certFile: string; keyFile: string }; acl?: Record<string, string[]> } = {}): Promise<Mosquitto> {
   if (!existsSync(MOSQUITTO_BIN)) throw new Error("mosquitto is not installed: apt-get install mosquitto");
   const prefix = opts.prefix ?? "bttn";
   const dir = tempDir("mosquitto");
@@ -45,7 +48,11 @@ export async function startMosquitto(users: Record<string, string>, opts: { pref
     [
       "user relay",
       `topic readwrite ${prefix}/#`,
+      ...(opts.acl?.relay ?? []),
       "",
+      ...Object.entries(opts.acl ?? {})
+        .filter(([u]) => u !== "relay")
+        .flatMap(([u, lines]) => [`user ${u}`, ...lines, ""]),
       `pattern write ${prefix}/%u/event`,
       `pattern write ${prefix}/%u/status`,
       `pattern read ${prefix}/%u/result`,

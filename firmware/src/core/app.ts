@@ -10,6 +10,7 @@ import {
   encodeEvent,
   encodeStatus,
   EventType,
+  SHOWN_BOOT,
   topicFor,
 } from "@bttn/shared";
 import { Bindings } from "../bindings";
@@ -107,6 +108,13 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
     led.show(st === "up" ? (presses.waiting() ? "pending" : "off") : st === "denied" ? "denied" : st === "off" ? "off" : "connecting");
   }
 
+  /** A press's outcome on the LED (low battery shown with it). */
+  function verdict(state: "ok" | "fail" | "queued"): void {
+    busyAt = b.now();
+    const v = battery();
+    led.show(state, v !== undefined && v < LOW_BAT_V ? "lowbat" : "");
+  }
+
   const presses = createPresses(b, t, queue, {
     send(e, acked) {
       // Age within what the protocol accepts (0 to 30 days), whatever the clock did meanwhile.
@@ -119,11 +127,7 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
     up() {
       return link.state() === "up";
     },
-    verdict(state) {
-      busyAt = b.now();
-      const v = battery();
-      led.show(state, v !== undefined && v < LOW_BAT_V ? "lowbat" : "");
-    },
+    verdict: verdict,
     changed: base,
   });
 
@@ -169,10 +173,14 @@ export function startApp(b: Bindings, file: DeviceFile, o: AppOptions): App {
   function onMessage(to: string, payload: string): void {
     if (to === topic("result")) {
       const d = decodeResult(payload);
-      if (d.ok) {
+      if (!d.ok) b.log("result ignored: " + d.error);
+      else if (d.value.boot === SHOWN_BOOT) {
+        // A press made without us (the console's Press button): shown, nothing awaited.
+        if (d.value.state !== "pending") verdict(d.value.state);
+      } else {
         busyAt = b.now();
         presses.answer(d.value);
-      } else b.log("result ignored: " + d.error);
+      }
     } else if (to === topic("config")) onConfig(payload);
   }
 

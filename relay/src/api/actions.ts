@@ -7,9 +7,10 @@ import type { ApiDeps } from "./deps";
 import { badField, notFound } from "./errors";
 import { bttnInfoView } from "./present";
 import type { Routes } from "./route";
+import { fillActionBody, keepStoredSecrets } from "./write-only";
 import { actionBody, bttnInfo } from "./schemas";
 
-function eventType(raw: string): keyof Actions {
+export function eventType(raw: string): keyof Actions {
   const t = eventTypeSchema.safeParse(raw);
   if (!t.success) throw badField("path", "event", "must be one of " + ACTION_TYPES_TEXT);
   return t.data;
@@ -23,7 +24,9 @@ export function actionRoutes(r: Routes, d: ApiDeps): void {
       tag: "actions",
       summary: "Set the action of one event type",
       access: "admin",
+      description: 'Secrets are write-only: a value sent back as GET showed it ("[redacted]"), or an `auth` without a password, keeps the stored one.',
       body: actionBody,
+      fill: fillActionBody,
       status: 200,
       answer: bttnInfo,
       errors: [403, 404, 409],
@@ -31,7 +34,8 @@ export function actionRoutes(r: Routes, d: ApiDeps): void {
     ({ key, body, param }) => {
       const type = eventType(param("event"));
       const b = writableBttn(d, param("id"));
-      const next = d.bttns.update(b.id, { actions: { ...b.actions, [type]: body } })!;
+      const http = keepStoredSecrets(body.http, b.actions[type]?.http, "http.");
+      const next = d.bttns.update(b.id, { actions: { ...b.actions, [type]: { http } } })!;
       d.log.info("action set through the API", { bttn: b.id, event: type, by: key.id });
       return bttnInfoView(next, true);
     },

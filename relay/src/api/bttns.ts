@@ -9,6 +9,7 @@ import type { ApiDeps } from "./deps";
 import { ApiError, conflict, notFound } from "./errors";
 import { bttnInfoView, bttnSummaryView } from "./present";
 import type { Routes } from "./route";
+import { fillBttnBody, keepStoredActionSecrets } from "./write-only";
 import { bttnBody, bttnCreateBody, bttnCreated, bttnInfo, bttnList, deviceFileOptions, secretBody, secretRotated } from "./schemas";
 import type { z } from "zod";
 
@@ -70,14 +71,17 @@ export function bttnRoutes(r: Routes, d: ApiDeps): void {
       tag: "bttns",
       summary: "Replace a bttn's definition (properties, actions, device settings)",
       access: "admin",
+      description: 'Secrets are write-only: a value sent back as GET showed it ("[redacted]"), or an `auth` without a password, keeps the stored one.',
       body: bttnBody,
+      fill: fillBttnBody,
       status: 200,
       answer: bttnInfo,
       errors: [403, 404, 409],
     },
     ({ key, body, param }) => {
       const b = writableBttn(d, param("id"));
-      const { actions, device, ...props } = body;
+      const { actions: sent, device, ...props } = body;
+      const actions = keepStoredActionSecrets(sent, b.actions);
       const next = d.bttns.update(b.id, { props, actions, device })!;
       d.log.info("bttn replaced through the API", { bttn: b.id, by: key.id });
       return bttnInfoView(next, true);

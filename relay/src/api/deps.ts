@@ -12,6 +12,9 @@ import type { LoginThrottleOptions } from "../bus/login-throttle";
 import type { Sessions } from "./sessions";
 import type { Pipeline } from "../press/pipeline";
 import type { RelayNews } from "../news";
+import type { Bins } from "../bins/bins";
+import type { LiveStreams } from "../live/streams";
+import type { ActionEngine } from "../engine/engine";
 
 export interface ApiDeps {
   bttns: BttnStore;
@@ -35,4 +38,12 @@ export interface ApiDeps {
   news?: RelayNews;
   /** How long POST /bttns/{id}/press waits for the outcome (default 15 s). */
   pressAnswerWaitMs?: number;
+  /** The request bins; none: the bin routes are not served. */
+  bins?: Bins;
+  /** The relay's public base URL (bins' URLs, previews' callback URLs). */
+  publicUrl?: () => string;
+  /** The live streams; none: GET /live is not served. */
+  live?: LiveStreams;
+  /** Builds requests for previews; none: the preview route is not served. */
+  engine?: ActionEngine;
 }

@@ -30,7 +30,7 @@ export function bttnInfoView(b: Bttn, withActions: boolean): z.input<typeof bttn
 }
 
 /** The URL as written (tags intact) unless it holds credentials or secret-looking query values. */
-function shownUrl(url: string): string {
+export function shownUrl(url: string): string {
   const r = redactUrl(url);
   try {
     return r === new URL(url).toString() ? url : r;

@@ -7,6 +7,7 @@ import { ACTION_EVENT_TYPES } from "@bttn/shared";
 import { actionSchema, actionsSchema, bttnIdSchema, bttnPropsSchema, deviceSettingsSchema, httpActionSchema } from "../config/schema";
 import { checkHookUrl, MAX_HOOK_URL } from "../store/hooks";
 import { KEY_KINDS } from "../store/keys";
+import { BIN_NAME } from "../bins/bins";
 
 export const schemas = z.registry<{ id: string }>();
 /** Descriptions of the named schemas, by id (kept apart: field-level `.meta` lives in zod's global registry). */
@@ -261,4 +262,47 @@ export const pressAnswer = named(
     status: z.number().optional().meta({ description: "the webhook's HTTP status, when it answered" }),
     runs: z.array(z.number()).meta({ description: "the ids of this press's action runs in the request inspector" }),
   }),
+);
+
+// ── request bins ────────────────────────────────────────────────────────────────────────────────
+
+export const binBody = named(
+  "BinCreate",
+  z.strictObject({ name: z.string().regex(BIN_NAME, "must be 1 to 40 letters, digits, '-' or '_'").optional().meta({ description: "default: a random name" }) }),
+);
+export const binCreated = named("BinCreated", z.object({ name: z.string(), url: z.string().meta({ description: "the relay's public base URL + /bin/<name>: paste it into an action" }), createdAt: time }));
+export const binList = named("BinList", z.object({ bins: z.array(binCreated.extend({ count: z.number().meta({ description: "requests kept" }) })) }));
+export const binRequest = named(
+  "BinRequest",
+  z.object({
+    id: z.number(),
+    at: time,
+    method: z.string(),
+    path: z.string(),
+    query: headers,
+    headers,
+    body: z.string().meta({ description: "the body as text, secrets masked, cut to the bin's bound" }),
+    bodyBytes: z.number().meta({ description: "the whole body's size" }),
+    truncated: z.boolean(),
+  }),
+  "One request a bin received, with credentials, secret-looking headers and parameters and callback tokens masked.",
+);
+export const binAnswer = named("Bin", z.object({ name: z.string(), url: z.string(), requests: z.array(binRequest) }));
+
+// ── the preview of an action's request ──────────────────────────────────────────────────────────
+
+export const previewBody = named(
+  "PreviewRequest",
+  z.strictObject({ http: httpActionSchema.optional().meta({ description: "an action not saved yet; absent: the stored one" }) }),
+);
+export const previewAnswer = named(
+  "PreviewedRequest",
+  z.object({
+    method: z.string(),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string().nullable(),
+    auth: z.enum(["basic", "digest"]).optional().meta({ description: "these credentials would be added (never shown)" }),
+  }),
+  "The request a press would send now, secrets masked.",
 );

@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { LoginThrottle } from "../bus/login-throttle";
+import type { ApiKey } from "../store/keys";
 import { sessionKey } from "./auth";
 import type { ApiDeps } from "./deps";
 import { ApiError, forbidden } from "./errors";
@@ -70,7 +71,7 @@ export function sessionRoutes(r: Routes, d: ApiDeps, sessions: Sessions, throttl
     { method: "delete", path: "/session", tag: "session", summary: "Sign out: the session ends and its cookie is cleared", access: "public", status: 204, errors: [403] },
     ({ c }) => {
       const id = getCookie(c, SESSION_COOKIE);
-      let key;
+      let key: ApiKey | undefined;
       try {
         key = id === undefined ? undefined : sessionKey(c, sessions, d.keys); // a write: its Origin is checked
       } catch (e) {

@@ -21,8 +21,11 @@ export interface Bus {
    * through the relay's PressGate and frees their place in it then.
    */
   start(onMessage: OnMessage): Promise<void>;
-  /** Publishes with QoS 1. */
-  publish(topic: string, payload: string, retain: boolean): void;
+  /**
+   * Publishes with QoS 1, or QoS 0 for what only a connected device should see (a broker keeps QoS
+   * 1 messages for a device's persistent session while it is away, and would show them later).
+   */
+  publish(topic: string, payload: string, retain: boolean, qos?: 0 | 1): void;
   connected(): boolean;
   /** Where devices reach this broker (for the device files the API hands out); valid once started. */
   deviceAddress(): DeviceAddress;

@@ -209,9 +209,9 @@ export class EmbeddedBus implements Bus {
   private publishing = 0;
   private idle: Array<() => void> = [];
 
-  publish(topic: string, payload: string, retain: boolean): void {
+  publish(topic: string, payload: string, retain: boolean, qos: 0 | 1 = 1): void {
     this.publishing++;
-    this.aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos: 1, retain, dup: false } as PublishPacket, (err) => {
+    this.aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos, retain, dup: false } as PublishPacket, (err) => {
       // Written to the device's socket by now: send it together with the PUBACKs held for it.
       this.ackHold.release(topic.slice(this.opts.prefix.length + 1, topic.lastIndexOf("/")));
       if (err) this.opts.log.error("mqtt publish failed", { topic, error: err.message });

@@ -18,6 +18,23 @@ export interface ExternalOptions {
   ca?: string;
   /** Backpressure: a press passes it before its PUBACK goes back to the broker. */
   gate: PressGate;
+  /**
+   * The relay's own availability, for those who watch it (Home Assistant): `online` retained at
+   * every connect, `offline` as the connection's will (the broker says it when the relay vanishes)
+   * and at a clean shutdown.
+   */
+  availability?: { topic: string; online: string; offline: string };
+}
+
+/** Whether `topic` matches the subscription `filter` (with `+` and `#`). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split("/");
+  const t = topic.split("/");
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === "#") return true;
+    if (i >= t.length || (f[i] !== "+" && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
 }
 
 /** Node's codes for a certificate chain it cannot trust (or that names another host). */
@@ -42,6 +59,8 @@ function untrusted(err: Error): Error {
 export class ExternalBus implements Bus {
   readonly mode = "external" as const;
   private client!: MqttClient;
+  /** Subscriptions beyond the bttns' topics, with their handlers (`watch`). */
+  private readonly watches = new Map<string, (topic: string, payload: Buffer) => void>();
 
   constructor(private readonly opts: ExternalOptions) {}
 
@@ -58,6 +77,7 @@ export class ExternalBus implements Bus {
         connectTimeout: 10_000,
         keepalive: 30,
         ca: this.opts.ca,
+        will: this.opts.availability && { topic: this.opts.availability.topic, payload: Buffer.from(this.opts.availability.offline), qos: 1, retain: true },
       });
       this.client = client;
       let first = true;
@@ -66,6 +86,8 @@ export class ExternalBus implements Bus {
         const stream = client.stream as unknown as { setNoDelay?: (v: boolean) => void };
         if (stream && typeof stream.setNoDelay === "function") stream.setNoDelay(true);
         log.info("connected to broker", { url: redactUrl(url), sessionPresent: connack.sessionPresent });
+        if (this.opts.availability) this.publish(this.opts.availability.topic, this.opts.availability.online, true);
+        for (const filter of this.watches.keys()) this.subscribeWatch(filter);
         client.subscribe([prefix + "/+/event", prefix + "/+/status"], { qos: 1 }, (err, granted) => {
           const refused = (granted ?? []).filter((g) => g.qos === 128);
           if (err || refused.length) {
@@ -88,6 +110,15 @@ export class ExternalBus implements Bus {
       // the gate's bound stays with the broker (in our persistent session) until there is room.
       client.handleMessage = (packet, callback) => {
         const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
+        const watcher = this.watcherOf(packet.topic);
+        if (watcher) {
+          try {
+            watcher(packet.topic, payload);
+          } catch (err) {
+            log.error("a handler of a watched topic failed", { topic: packet.topic, error: err as Error });
+          }
+          return callback();
+        }
         if (!packet.topic.endsWith("/event")) {
           onMessage(packet.topic, payload);
           return callback();
@@ -111,9 +142,29 @@ export class ExternalBus implements Bus {
     });
   }
 
-  publish(topic: string, payload: string, retain: boolean): void {
-    this.client.publish(topic, payload, { qos: 1, retain }, (err) => {
+  publish(topic: string, payload: string, retain: boolean, qos: 0 | 1 = 1): void {
+    this.client.publish(topic, payload, { qos, retain }, (err) => {
       if (err) this.opts.log.error("mqtt publish failed", { topic, error: err.message });
+    });
+  }
+
+  /**
+   * Delivers the messages of `filter` (retained ones too, at every (re)connect) to `handler`
+   * instead of the press path. For topics outside the bttns' own, such as Home Assistant's.
+   */
+  watch(filter: string, handler: (topic: string, payload: Buffer) => void): void {
+    this.watches.set(filter, handler);
+    if (this.connected()) this.subscribeWatch(filter);
+  }
+
+  private watcherOf(topic: string): ((topic: string, payload: Buffer) => void) | undefined {
+    for (const [filter, handler] of this.watches) if (topicMatches(filter, topic)) return handler;
+    return undefined;
+  }
+
+  private subscribeWatch(filter: string): void {
+    this.client.subscribe(filter, { qos: 1 }, (err, granted) => {
+      if (err || granted?.some((g) => g.qos === 128)) this.opts.log.error("the broker refused a subscription", { topic: filter, error: err?.message });
     });
   }
 
@@ -138,6 +189,12 @@ export class ExternalBus implements Bus {
   }
 
   async close(): Promise<void> {
-    if (this.client) await this.client.endAsync();
+    if (!this.client) return;
+    // A clean goodbye sends no will: say offline ourselves first.
+    if (this.opts.availability && this.client.connected) {
+      const said = this.client.publishAsync(this.opts.availability.topic, this.opts.availability.offline, { qos: 1, retain: true }).catch(() => {});
+      await Promise.race([said, new Promise((res) => setTimeout(res, 1000).unref())]); // a stalled broker does not hold the shutdown
+    }
+    await this.client.endAsync();
   }
 }

@@ -1,8 +1,11 @@
-// `bttn-relay bttn ...` and `action set`: edit bttns in the database directly. A running relay picks
+// `bttn-relay bttn ...`: edit bttns in the database directly. A running relay picks
 // the change up within a second (it watches the database), so a new bttn can connect at once.
 import { guessLanAddress } from "../lan-address";
 import { checkBttnId, DeviceFile, makeDeviceFile } from "@bttn/shared";
-import { httpActionSchema, formatIssues, actionsSchema, ACTION_TYPES_TEXT } from "../config/schema";
+import { bttnInfoView } from "../api/present";
+import { EventStore } from "../store/events";
+import { GroupCommit } from "../store/group-commit";
+import { StatusStore } from "../store/status";
 import { BttnStore } from "../store/bttns";
 import { openDb } from "../store/db";
 import { newSecret } from "../store/secrets";
@@ -67,40 +70,16 @@ export function rotateSecret(dataDir: string, id: string): string {
   return secret;
 }
 
-function pairs(list: string[], flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of list) {
-    const i = p.indexOf("=");
-    if (i <= 0) throw new UsageError(flag + ": expected name=value, got " + JSON.stringify(p));
-    out[p.slice(0, i)] = p.slice(i + 1);
+/** A bttn as an admin sees it through the API (secrets masked), with its device's status and its counters. */
+export function showBttn(dataDir: string, id: string): Record<string, unknown> {
+  const db = openDb(dataDir);
+  const commit = new GroupCommit(db);
+  try {
+    const b = new BttnStore(db).get(id);
+    if (!b) throw new UsageError("no bttn " + JSON.stringify(id) + " (bttn list shows them)");
+    return { ...bttnInfoView(b, true), status: new StatusStore(db, commit).get(id), counters: new EventStore(db, commit).getCounters(id) };
+  } finally {
+    commit.close();
+    db.close();
   }
-  return out;
-}
-
-export interface ActionFlags {
-  url?: string;
-  method?: string;
-  format?: string;
-  arg: string[];
-  header: string[];
-  timeout?: string;
-  /** With --url dynamic: where its headers may go (engine/dynamic-origins.ts). */
-  dynamicOrigin?: string[];
-}
-
-export function setAction(dataDir: string, id: string, eventType: string, f: ActionFlags): void {
-  const raw: Record<string, unknown> = { url: f.url, method: f.method?.toUpperCase(), format: f.format, headers: pairs(f.header, "--header") };
-  if (f.arg.length) raw.args = pairs(f.arg, "--arg");
-  if (f.timeout !== undefined) raw.timeout = Number(f.timeout);
-  if (f.dynamicOrigin?.length) raw.dynamicOrigins = f.dynamicOrigin;
-  const action = httpActionSchema.safeParse(raw);
-  if (!action.success) throw new UsageError(formatIssues(action.error));
-  withStore(dataDir, (s) => {
-    const b = s.get(id);
-    if (!b) throw new UsageError("no bttn " + JSON.stringify(id));
-    if (b.origin === "file") throw new UsageError("bttn " + id + " is declared in the config file: set its actions there");
-    const actions = actionsSchema.safeParse({ ...b.actions, [eventType]: { http: action.data } });
-    if (!actions.success) throw new UsageError("event type " + JSON.stringify(eventType) + ": must be one of " + ACTION_TYPES_TEXT);
-    s.update(id, { actions: actions.data });
-  });
 }

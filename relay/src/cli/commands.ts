@@ -4,8 +4,12 @@
 import { loadConfigFile } from "../config/file";
 import { installService, servicePaths, unreachable } from "../service/install";
 import { systemdUnit } from "../service/unit";
+import { guessLanAddress } from "../lan-address";
 import { backupDb } from "../store/backup";
-import { addBttn, listBttns, removeBttn, rotateSecret, setAction } from "./bttn-commands";
+import { readActionEdit } from "./action-edit";
+import { removeAction, setAction, showAction, updateAction } from "./action-commands";
+import { testAction } from "./action-test";
+import { addBttn, listBttns, removeBttn, rotateSecret, showBttn } from "./bttn-commands";
 import { deviceFileFor, deviceFileWarning, relayAddress } from "./device-files";
 import { FlagName } from "./flags";
 import { createAdminToken, createKey, keyLine, listKeys, revokeKey } from "./key-commands";
@@ -37,6 +41,10 @@ export interface Command {
   required?: FlagName[];
   /** What it does, for --help: lines of at most 62 characters. */
   summary: string[];
+  /** More for the command's own --help (`bttn-relay action set --help`): lines of at most 98 characters. */
+  details?: string[];
+  /** What a flag means for this command, when it is not what flags.ts says (lines of at most 52 characters). */
+  flagHelp?: Partial<Record<FlagName, string[]>>;
   run(c: Invocation): Promise<number> | number;
 }
 
@@ -51,6 +59,25 @@ function addressOf(c: Invocation) {
   const port = s.mqttPort === "off" ? s.mqttsPort : s.mqttPort;
   return relayAddress(s.dataDir, { relayHost: c.str("relay-host"), port: c.str("mqtt-port") !== undefined ? port : undefined, defaultPort: port });
 }
+
+/** --mqtt-port and --mqtts-port for a device file: the port it names, not one to listen on. */
+const DEVICE_FILE_FLAG_HELP: Command["flagHelp"] = {
+  "mqtt-port": ["the MQTT port in the device file (default: the one the", "relay recorded at its start, else 1883); off: the", "--mqtts-port"],
+  "mqtts-port": ["with --mqtt-port off: the port in the device file", "(default 8883)"],
+  config: ["the config file that declares the bttn (default:", "bttn-relay.json, .yaml or .yml here)"],
+};
+
+/** The flags of `action set` and `action update` that say what the action is (action-edit.ts). */
+const ACTION_FLAGS: FlagName[] = ["method", "format", "arg", "body", "header", "timeout", "max-response-bytes", "follow-redirects", "auth", "username", "password-file", "ca", "insecure", "async", "callback-timeout", "no-idempotency-key", "dynamic-origin"];
+
+const ACTION_DETAILS = [
+  "Events: pressed, pressed-long, pressed-double, heartbeat, not-pressed. Tags such as <COUNTER>,",
+  "<DATETIME>, <NAME> and <CALLBACKURL> are filled in at each press (see the README's tag table).",
+  "A password is never taken from the command line (every user of the machine can see it there):",
+  "with --auth it is asked for on the terminal, or read from --password-file FILE (its first line;",
+  "- reads standard input). A running relay uses the change within a second. Bttns declared in the",
+  "config file are changed in the file.",
+];
 
 /** The flags that set the relay's settings, in the order of `run`'s options in --help. */
 const RUN_FLAGS: FlagName[] = ["broker", "broker-username", "broker-password", "broker-ca", "mqtt-port", "mqtts-port", "http-port", "tls-cert", "tls-key", "host", "data", "config", "log-level", "public-url", "metrics-open", "ha-discovery"];
@@ -68,6 +95,7 @@ export const COMMANDS: Command[] = [
     args: ["<id>"],
     flags: ["name", "relay-host", "mqtt-port", "mqtts-port", "wifi-ssid", "wifi-password", "data"],
     summary: ["add a bttn; prints its secret and a device file for flash.sh"],
+    flagHelp: DEVICE_FILE_FLAG_HELP,
     run(c) {
       const relay = addressOf(c);
       const file = addBttn(c.settings().dataDir, c.args[0], { name: c.str("name"), relayHost: relay.host, mqttPort: relay.port, wifiSsid: c.str("wifi-ssid"), wifiPassword: c.str("wifi-password") });
@@ -81,6 +109,7 @@ export const COMMANDS: Command[] = [
     args: ["<id>"],
     flags: ["relay-host", "mqtt-port", "mqtts-port", "wifi-ssid", "wifi-password", "new-secret", "data", "config"],
     summary: ["print a device file for an existing bttn: one declared in", "the config file carries the file's secret; one added", "with the CLI or the API needs --new-secret"],
+    flagHelp: DEVICE_FILE_FLAG_HELP,
     run(c) {
       const relay = addressOf(c);
       const s = c.settings();
@@ -122,15 +151,81 @@ export const COMMANDS: Command[] = [
     },
   },
   {
+    words: "bttn show",
+    args: ["<id>"],
+    flags: ["data"],
+    summary: ["show a bttn: properties, device settings, actions", "(secrets masked), device status and counters (JSON)"],
+    run(c) {
+      process.stdout.write(JSON.stringify(showBttn(c.settings().dataDir, c.args[0]), null, 2) + "\n");
+      return 0;
+    },
+  },
+  {
     words: "action set",
     args: ["<id>", "<event>"],
-    flags: ["url", "method", "format", "arg", "header", "timeout", "dynamic-origin", "data"],
+    flags: ["url", ...ACTION_FLAGS, "data"],
     required: ["url"],
-    summary: ["set the HTTP action of a bttn added with the CLI; with", "--url dynamic and headers, the origins a registered", "webhook may have (its headers go nowhere else)"],
-    run(c) {
-      setAction(c.settings().dataDir, c.args[0], c.args[1], { url: c.str("url"), method: c.str("method"), format: c.str("format"), arg: c.list("arg"), header: c.list("header"), timeout: c.str("timeout"), dynamicOrigin: c.list("dynamic-origin") });
-      process.stderr.write("action set\n");
+    summary: ["set the HTTP action of a bttn added with the CLI for an", "event, replacing the whole action: what is not given", "gets its default (action update changes some fields)"],
+    details: ACTION_DETAILS,
+    async run(c) {
+      await setAction(c.settings().dataDir, c.args[0], c.args[1], readActionEdit(c));
+      process.stderr.write(`action set: ${c.args[0]} ${c.args[1]} (action show ${c.args[0]} ${c.args[1]} shows it; action test ${c.args[0]} ${c.args[1]} runs it once)\n`);
       return 0;
+    },
+  },
+  {
+    words: "action update",
+    args: ["<id>", "<event>"],
+    flags: ["url", ...ACTION_FLAGS, "remove-header", "remove-arg", "reset", "data"],
+    summary: ["change only the given fields of an action; headers and", "args given are added to (or replace) the stored ones"],
+    details: ["--remove-header and --remove-arg take one away; --reset FIELD puts a field back to its", "default (or removes it: auth, ca). A password given before is kept while --auth and", "--username stay the same.", "", ...ACTION_DETAILS],
+    async run(c) {
+      await updateAction(c.settings().dataDir, c.args[0], c.args[1], readActionEdit(c));
+      process.stderr.write(`action updated: ${c.args[0]} ${c.args[1]}\n`);
+      return 0;
+    },
+  },
+  {
+    words: "action remove",
+    args: ["<id>", "<event>"],
+    flags: ["data"],
+    summary: ["remove the action of a bttn for an event"],
+    async run(c) {
+      await removeAction(c.settings().dataDir, c.args[0], c.args[1]);
+      process.stderr.write(`action removed: ${c.args[0]} ${c.args[1]}\n`);
+      return 0;
+    },
+  },
+  {
+    words: "action show",
+    args: ["<id>", "<event>"],
+    flags: ["data"],
+    summary: ["show an action with its defaults, secrets masked (JSON)"],
+    run(c) {
+      process.stdout.write(JSON.stringify(showAction(c.settings().dataDir, c.args[0], c.args[1]), null, 2) + "\n");
+      return 0;
+    },
+  },
+  {
+    words: "action test",
+    args: ["<id>", "<event>"],
+    flags: ["data", "config", "public-url"],
+    summary: ["run an action once as a virtual press; print the request", "sent and the answer (masked); exit 0 on ok, 1 on fail"],
+    details: [
+      "The action runs here, in this command, as the relay would run it (same request, tags, TLS,",
+      "auth, redirects), for a press marked virtual. Nothing is recorded: the feed and the counters",
+      "are unchanged (the tags show the counters the next press would have), and no device is told.",
+      "For an async action only the first request is made: the callback is not waited for.",
+      "Bodies are shown up to 1 KiB; passwords, secret headers and parameters, callback tokens masked.",
+    ],
+    flagHelp: { config: ["the config file, for relay.timeZone and relay.publicUrl", "(default: bttn-relay.json, .yaml or .yml here)"], "public-url": ["the relay's URL for <CALLBACKURL> (default: the config's", "publicUrl, else http://<LAN address>:<http port>)"] },
+    async run(c) {
+      const s = c.settings();
+      const config = s.configFile ? loadConfigFile(s.configFile) : undefined;
+      const publicUrl = s.publicUrl ?? config?.relay.publicUrl ?? `${s.tls ? "https" : "http"}://${guessLanAddress()}:${s.httpPort}`;
+      const r = await testAction(s.dataDir, c.args[0], c.args[1], { timeZone: config?.relay.timeZone, publicUrl });
+      process.stdout.write(r.text);
+      return r.ok ? 0 : 1;
     },
   },
   {
@@ -138,6 +233,7 @@ export const COMMANDS: Command[] = [
     args: [],
     flags: ["name", "bttn", "data"],
     required: ["name", "bttn"],
+    flagHelp: { name: ["who the key is for (a name to know it by)"] },
     summary: ["make an API key for a webhook server acting for those", "bttns (dynamic webhooks, read API); prints it, only now"],
     run(c) {
       const made = createKey(c.settings().dataDir, c.str("name"), c.list("bttn"));
@@ -172,6 +268,7 @@ export const COMMANDS: Command[] = [
     args: [],
     flags: ["name", "data"],
     summary: ["make an admin token for the REST API; prints it, only now"],
+    flagHelp: { name: ["a name to know the token by (default cli)"] },
     run(c) {
       const made = createAdminToken(c.settings().dataDir, c.str("name"));
       process.stderr.write(`Created admin token ${made.key.id}. It is shown only now; the relay keeps its hash.\nSend it as Authorization: Bearer <token> (or X-Api-Key).\n`);

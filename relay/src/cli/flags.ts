@@ -13,8 +13,10 @@ export interface Flag {
   multiple?: true;
   /** The relay setting the flag sets (options.ts), which also has an environment variable. */
   setting?: keyof typeof ENV;
-  /** For the options section of --help: lines of at most 52 characters, wrapped by hand. */
+  /** For the options section of --help and a command's own --help: lines of at most 52 characters, wrapped by hand. */
   help?: string[];
+  /** Taken by no command: why (the parser's answer when it is given). */
+  refusal?: string;
 }
 
 export const FLAGS = {
@@ -34,19 +36,36 @@ export const FLAGS = {
   "public-url": { value: "URL", setting: "publicUrl", help: ["where webhook servers reach this relay, for async", "callback URLs (default http://<LAN address>:<http port>,", "https:// with --tls-cert)"] },
   "metrics-open": { setting: "metricsOpen", help: ["serve GET /metrics without credentials (default: it", 'needs an admin token; or relay.metrics: "open")'] },
   "ha-discovery": { setting: "haDiscovery", help: ["publish Home Assistant MQTT discovery (needs", "--broker; or relay.haDiscovery in the config)"] },
-  name: { value: "NAME" },
-  "relay-host": { value: "HOST" },
-  "new-secret": {},
-  "wifi-ssid": { value: "SSID" },
-  "wifi-password": { value: "PW" },
-  url: { value: "URL" },
-  method: { value: "GET|POST|PUT|DELETE|PATCH" },
-  format: { value: "form|json" },
-  arg: { value: "key=value", multiple: true },
-  header: { value: "Name=value", multiple: true },
-  "dynamic-origin": { value: "https://host:port", multiple: true },
-  timeout: { value: "MS" },
-  bttn: { value: "ID", multiple: true },
+  name: { value: "NAME", help: ["the bttn's name (the <NAME> tag)"] },
+  "relay-host": { value: "HOST", help: ["the relay's address in the device file (default: the", "one the relay recorded at its start, else this", "machine's LAN address)"] },
+  "new-secret": { help: ["give the bttn a new secret and put it in the file", "(the board holding the old one stops connecting)"] },
+  "wifi-ssid": { value: "SSID", help: ["the Wi-Fi network the board joins"] },
+  "wifi-password": { value: "PW", help: ["its password (it lands in the device file)"] },
+  url: { value: "URL", help: ["http:// or https:// URL (tags allowed), or dynamic:", "the webhook a server registered for the bttn"] },
+  method: { value: "GET|POST|PUT|DELETE|PATCH", help: ["HTTP method (default GET)"] },
+  format: { value: "form|json", help: ["how args are sent (default form)"] },
+  arg: { value: "key=value", multiple: true, help: ["an argument (tags allowed); GET and DELETE send", "them in the query string"] },
+  body: { value: "TEMPLATE", help: ["a raw body template instead of --arg (tags allowed)"] },
+  header: { value: "Name=value", multiple: true, help: ["a custom header (tags allowed)"] },
+  "dynamic-origin": { value: "https://host:port", multiple: true, help: ["with --url dynamic: an origin a registered webhook", "may have when the action has auth or headers"] },
+  timeout: { value: "MS", help: ["ms for the whole request (default 10000, 100-60000)"] },
+  "max-response-bytes": { value: "N", help: ["read at most this much of the answer (default 65536)"] },
+  "follow-redirects": { help: ["follow up to 5 redirects (never https to http;", "credentials stay with the action's origin)"] },
+  auth: { value: "basic|digest", help: ["HTTP authentication; the password comes from a prompt", "or --password-file, never from the command line"] },
+  username: { value: "NAME", help: ["the user name for --auth"] },
+  "password-file": { value: "FILE", help: ["read the password from FILE (its first line; - reads", "standard input) instead of prompting"] },
+  // Refused by every command (parse.ts says why): a password on the command line is seen by every
+  // user of the machine (ps) and kept in the shell's history.
+  password: { value: "PW", refusal: "a password on the command line is visible to every user of this machine and stays in the shell's history: use --password-file FILE (- for standard input), or leave it out to be asked" },
+  ca: { value: "FILE", help: ["a CA certificate (PEM) to trust for this action; its", "text is stored with the action"] },
+  insecure: { help: ["skip certificate validation for this action (still", "encrypted)"] },
+  async: { help: ["wait for the server to call <CALLBACKURL> with the", "result"] },
+  "callback-timeout": { value: "MS", help: ["how long to wait for that callback (default 60000)"] },
+  "no-idempotency-key": { help: ["do not send Idempotency-Key (the press's identity)"] },
+  "remove-header": { value: "NAME", multiple: true, help: ["remove this header from the action"] },
+  "remove-arg": { value: "KEY", multiple: true, help: ["remove this argument from the action"] },
+  reset: { value: "FIELD", multiple: true, help: ["put a field back to its default (or remove it):", "method, format, args, headers, timeout,", "max-response-bytes, follow-redirects, auth, ca,", "insecure, async, callback-timeout, idempotency-key,", "dynamic-origins"] },
+  bttn: { value: "ID", multiple: true, help: ["a bttn the key acts for"] },
 } satisfies Record<string, Flag>;
 
 export type FlagName = keyof typeof FLAGS;

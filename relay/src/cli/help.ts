@@ -61,6 +61,7 @@ export const HELP = `bttn-relay: turns bttn presses (MQTT) into webhooks (HTTP) 
 Usage:
 ${COMMANDS.flatMap(commandLines).join("\n")}
   bttn-relay --help | --version
+  bttn-relay <command> --help         one command: what it does and what each of its flags means
 
 Options of run (each also as an environment variable):
 ${run.flags.flatMap(optionLines).join("\n")}
@@ -81,3 +82,22 @@ start-up: it owns the bttns it declares; bttns added with the CLI stay until rem
 Events: pressed, pressed-long, pressed-double, heartbeat, and not-pressed, which the relay makes
 when a bttn with "notPressed": {"between": "07:00-10:00"} in the config is not pressed in that window.
 `;
+
+/** A command's flag in its own --help: the command's words for it if it has some, else the flag's. */
+function commandFlagLines(c: Command, name: FlagName): string[] {
+  const f = flag(name);
+  const help = c.flagHelp?.[name] ?? f.help ?? [];
+  const lines = help.map((l, i) => (i === 0 ? pad("  " + flagUsage(name), HELP_COLUMN) : " ".repeat(HELP_COLUMN)) + l);
+  if (f.setting) lines[lines.length - 1] = pad(lines[lines.length - 1], ENV_COLUMN) + ENV[f.setting];
+  return lines;
+}
+
+/** `bttn-relay <command> --help`: its usage, what it does, and each flag it takes. */
+export function commandHelp(c: Command): string {
+  const usage = wrap([c.words, ...c.args, ...c.flags.map((f) => usageOf(c, f))]);
+  const parts = [["Usage:", ...usage].join("\n"), c.summary.map((l) => "  " + l).join("\n")];
+  if (c.details?.length) parts.push(c.details.map((l) => (l ? "  " + l : "")).join("\n"));
+  if (c.flags.length) parts.push(["Flags:", ...c.flags.flatMap((f) => commandFlagLines(c, f))].join("\n"));
+  parts.push("bttn-relay --help lists every command.");
+  return parts.join("\n\n") + "\n";
+}

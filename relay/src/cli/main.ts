@@ -3,7 +3,7 @@
 import "./gc-tuning"; // first: V8 flags must be set before the relay allocates
 import { ConfigError } from "../config/file";
 import { isJournalStream } from "../journal";
-import { HELP } from "./help";
+import { commandHelp, HELP } from "./help";
 // The project's one version: the root package.json's, which the firmware build reads too.
 import { version as VERSION } from "../../../package.json";
 import { UsageError } from "./options";
@@ -14,7 +14,7 @@ import { explainError } from "./start-errors";
 async function main(argv: string[]): Promise<number> {
   const line = parseCommandLine(argv, process.env, process.cwd());
   if (line.kind === "help") {
-    process.stdout.write(HELP);
+    process.stdout.write(line.command && line.command.words !== "run" ? commandHelp(line.command) : HELP);
     return 0;
   }
   if (line.kind === "version") {

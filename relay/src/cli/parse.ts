@@ -5,7 +5,8 @@ import { Command, COMMANDS, Invocation } from "./commands";
 import { flag, FlagName, FLAGS, GLOBAL_FLAGS } from "./flags";
 import { resolveSettings, UsageError } from "./options";
 
-export type CommandLine = { kind: "help" } | { kind: "version" } | { kind: "command"; command: Command; invocation: Invocation };
+/** `help` with a command: that command's own --help (`bttn-relay action set --help`). */
+export type CommandLine = { kind: "help"; command?: Command } | { kind: "version" } | { kind: "command"; command: Command; invocation: Invocation };
 
 const PARSE_OPTIONS = {
   ...Object.fromEntries((Object.keys(FLAGS) as FlagName[]).map((name) => [name, { type: flag(name).value ? "string" : "boolean", multiple: flag(name).multiple === true }])),
@@ -25,11 +26,22 @@ function findCommand(pos: string[]): { command: Command; args: string[] } {
 /** Parses argv; an unknown flag (any command's or none's) is parseArgs' own error, ERR_PARSE_ARGS_*. */
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, cwd: string): CommandLine {
   const { values, positionals } = parseArgs({ args: argv, options: PARSE_OPTIONS, allowPositionals: true, strict: true });
-  if (values.help) return { kind: "help" };
+  if (values.help) {
+    // Help wins over everything else on the line; a command that is not one gets the whole help.
+    let command: Command | undefined;
+    try {
+      command = positionals.length ? findCommand(positionals).command : undefined;
+    } catch {
+      command = undefined;
+    }
+    return { kind: "help", command };
+  }
   if (values.version) return { kind: "version" };
   const { command, args } = findCommand(positionals);
   const given = Object.keys(values) as FlagName[];
   for (const name of given) {
+    const refusal = flag(name).refusal;
+    if (refusal) throw new UsageError(`${command.words} does not take --${name} (${refusal})`);
     if (!command.flags.includes(name)) {
       const takes = command.flags.length <= 8 ? "it takes " + command.flags.map((f) => "--" + f).join(", ") : "--help lists the ones it takes";
       throw new UsageError(`${command.words} does not take --${name} (${takes})`);

@@ -31,6 +31,7 @@ export async function runRelay(s: RunSettings): Promise<number> {
       host: s.host,
       publicUrl: s.publicUrl,
       metrics: s.metricsOpen ? "open" : undefined,
+      haDiscovery: s.haDiscovery || undefined,
       log,
     });
   } catch (e) {

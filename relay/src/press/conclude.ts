@@ -1,12 +1,13 @@
 // Every press ends here, in one place: its outcome is recorded, the bttn is answered, the log gets
 // one info line (the only one for a press that went well), and the relay's news tells watchers.
-import { ActionEventType, encodeResult, failResult, okResult, pendingResult, Reason, Result, topicFor } from "@bttn/shared";
+import { ActionEventType, encodeResult, failResult, okResult, pendingResult, Reason, Result, SHOWN_BOOT, topicFor } from "@bttn/shared";
 import type { PressDeps } from "./deps";
 
 /**
  * The `boot` of events the relay makes itself (not-pressed) and of presses made from the console or
- * the API without a device. A device's boot is hex, so these can never be a device's, and nothing
- * is published to a device for them.
+ * the API without a device. A device's boot is hex, so these can never be a device's. Nothing is
+ * published for the relay's own events; a virtual press's outcome is shown to the bttn's device if
+ * it is connected (SHOWN_BOOT, QoS 0), so a press from the console lights the LED like a real one.
  */
 export const RELAY_BOOT = "relay";
 export const VIRTUAL_BOOT = "virtual";
@@ -34,7 +35,11 @@ export interface Conclusion {
 
 /** Sends a result to the bttn that sent the press; events no device sent wait for no answer. */
 export function answer(d: PressDeps, bttnId: string, r: Result): void {
-  if (r.boot === RELAY_BOOT || r.boot === VIRTUAL_BOOT) return;
+  if (r.boot === RELAY_BOOT) return;
+  if (r.boot === VIRTUAL_BOOT) {
+    if (r.state !== "pending") d.bus.publish(topicFor(d.prefix, bttnId, "result"), encodeResult({ ...r, boot: SHOWN_BOOT, seq: 0 }), false, 0);
+    return;
+  }
   d.bus.publish(topicFor(d.prefix, bttnId, "result"), encodeResult(r), false);
 }
 

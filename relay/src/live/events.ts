@@ -1,0 +1,48 @@
+// What the console's live stream tells (GET /api/v1/live), made from the relay's own news: presses
+// as they are taken, wait and end; device status; each action run as the inspector shows it; each
+// request a bin receives; and a nudge when the bttns or their actions change. Listened to only
+// while a stream is open (streams.ts), so an idle console costs the press path nothing.
+import type { Bins } from "../bins/bins";
+import type { Inspector } from "../inspector/inspector";
+import type { DeviceHeard, RelayNews } from "../news";
+import { VIRTUAL_BOOT } from "../press/conclude";
+import type { BttnStore } from "../store/bttns";
+
+export interface LiveSources {
+  news: RelayNews;
+  inspector?: Inspector;
+  bins?: Bins;
+}
+
+export type Send = (event: string, data: unknown) => void;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Battery and signal come with a device's events, so a device they come from is online (as the status store records it). */
+function statusEvent(h: DeviceHeard) {
+  return { bttn: h.bttn, online: h.online ?? true, firmware: h.fw, battery: h.bat, rssi: h.rssi, at: iso(h.at) };
+}
+
+/** Starts telling `send`; returns what stops it. */
+export function tellLive(s: LiveSources, send: Send): () => void {
+  const virtual = (boot: string) => boot === VIRTUAL_BOOT;
+  const stops = [
+    s.news.on("taken", (p) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: "taken", virtual: virtual(p.boot), at: iso(p.at) })),
+    s.news.on("pending", (p) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: "pending", virtual: virtual(p.boot), at: iso(Date.now()) })),
+    s.news.on("concluded", (p) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: p.outcome, reason: p.reason, status: p.status, virtual: virtual(p.boot), at: iso(Date.now()) })),
+    s.news.on("heard", (h) => send("status", statusEvent(h))),
+    s.inspector?.watch((run) => send("run", run)),
+    s.bins?.watch((bin, request) => send("bin", { bin, request: { ...request, at: iso(request.at) } })),
+  ];
+  return () => {
+    for (const stop of stops) stop?.();
+  };
+}
+
+/**
+ * The bttn store says when bttns change (this process or the CLI's). It has no way to stop
+ * listening, so this listens once, for the relay's life; with no stream open, `send` drops it.
+ */
+export function tellBttnChanges(bttns: BttnStore, send: Send): void {
+  bttns.onChange(() => send("bttns", {}));
+}

@@ -1,0 +1,133 @@
+// `bttn-relay action set|update` and friends with bad input: each case refused with a clear message
+// (exit 2), nothing stored, nothing sent; a password never from the command line (refused, and not
+// repeated), from a file, standard input or the terminal's prompt (a real pseudo-terminal, by
+// script(1)), never echoed; each command's own --help. Real CLI processes, a real database.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CLI, CliResult, runCli } from "./support/cli";
+import { startSink, WebhookSink } from "./support/webhook-sink";
+import { tempDir } from "./support/temp";
+import { openDb } from "../relay/src/store/db";
+import { BttnStore } from "../relay/src/store/bttns";
+
+const PASSWORD = "pw-in-a-file-7f3a";
+const ctx = {} as { dir: { path: string; remove(): void }; sink: WebhookSink; pwFile: string };
+
+// Generous: each run is a Node process compiling TypeScript, slow on a busy machine.
+const cli = (args: string[], input?: string) => runCli(args, { cwd: ctx.dir.path, timeoutMs: 60_000, input });
+
+function stored(id = "porch", type = "pressed") {
+  const db = openDb(join(ctx.dir.path, "data"));
+  try {
+    return new BttnStore(db).get(id)?.actions[type as "pressed"]?.http;
+  } finally {
+    db.close();
+  }
+}
+
+function ok(r: CliResult, what: string): CliResult {
+  assert.is(r.code, 0, what + ": " + r.stderr + r.stdout);
+  return r;
+}
+
+function refused(r: CliResult, re: RegExp): void {
+  assert.is(r.code, 2, "exit 2 for " + re + ": " + r.stderr);
+  assert.match(r.stderr, re);
+  assert.is(r.stdout, "");
+}
+
+test.before(async () => {
+  ctx.dir = tempDir("cli-action-input");
+  ctx.sink = await startSink();
+  ctx.pwFile = join(ctx.dir.path, "pw.txt");
+  writeFileSync(ctx.pwFile, PASSWORD + "\n", { mode: 0o600 });
+  ok(await cli(["bttn", "add", "porch", "--relay-host", "192.168.1.10"]), "bttn add");
+});
+
+test.after(async () => {
+  await ctx.sink.close();
+  ctx.dir.remove();
+});
+
+test("bad input is refused with a clear message and changes nothing; a password on the command line above all", async () => {
+  ok(await cli(["action", "set", "porch", "pressed", "--url", ctx.sink.url("/keep"), "--header", "X-A=1"]), "set");
+  const before = stored();
+  const empty = join(ctx.dir.path, "empty.txt");
+  writeFileSync(empty, "\n");
+  const pem = join(ctx.dir.path, "not-a-cert.pem");
+  writeFileSync(pem, "hello\n");
+  const cases: Array<[string[], RegExp]> = [
+    [["--url", "http://x/", "--auth", "basic", "--username", "ha", "--password", "argv-pw-1"], /^bttn-relay: action set does not take --password \(a password on the command line is visible to every user of this machine and stays in the shell's history: use --password-file FILE/],
+    [["--url", "http://x/", "--auth", "basic", "--username", "ha", "--password-file", join(ctx.dir.path, "missing.txt")], /--password-file .*missing\.txt: cannot read it \(ENOENT\)/],
+    [["--url", "http://x/", "--auth", "basic", "--username", "ha", "--password-file", empty], /--password-file .*empty\.txt: its first line is empty/],
+    [["--url", "http://x/", "--auth", "basic", "--username", "ha"], /--auth needs a password: no terminal to ask on; give --password-file FILE \(- reads standard input\)/],
+    [["--url", "http://x/", "--auth", "kerberos", "--username", "ha"], /--auth: must be basic or digest, got "kerberos"/],
+    [["--url", "http://x/", "--auth", "basic", "--password-file", ctx.pwFile], /--auth needs --username/],
+    [["--url", "http://x/", "--timeout", "soon"], /--timeout: must be a whole number of milliseconds, got "soon"/],
+    [["--url", "http://x/", "--timeout", "5"], /timeout: Too small: expected number to be >=100/],
+    [["--url", "http://x/", "--callback-timeout", "1.5"], /--callback-timeout: must be a whole number of milliseconds, got "1\.5"/],
+    [["--url", "http://x/", "--arg", "novalue"], /--arg: expected name=value, got "novalue"/],
+    [["--url", "http://x/", "--arg", "a=1", "--body", "raw"], /--arg and --body do not go together/],
+    [["--url", "http://x/", "--ca", join(ctx.dir.path, "nope.pem")], /--ca .*nope\.pem/],
+    [["--url", "http://x/", "--ca", pem], /holds no PEM certificate/],
+    [["--url", "gopher://x/"], /url: must be an http:\/\/ or https:\/\/ URL/],
+    [["--url", "http://x/", "--method", "FETCH"], /method: /],
+    [["--url", "http://x/", "--remove-header", "X-A"], /^bttn-relay: action set does not take --remove-header/],
+    [["--url", "http://x/", "--frobnicate"], /Unknown option '--frobnicate'/],
+    [["--method", "POST"], /--url is required|missing|url: /],
+  ];
+  for (const [flags, re] of cases) {
+    const r = await cli(["action", "set", "porch", "pressed", ...flags]);
+    refused(r, re);
+    assert.not.ok(r.stderr.includes("argv-pw-1"), "the refused password is not echoed");
+  }
+  refused(await cli(["action", "update", "porch", "pressed", "--reset", "colour"]), /--reset colour: not a field that can be reset \(method, format, args, headers/);
+  refused(await cli(["action", "update", "porch", "pressed", "--remove-header", "X-B"]), /--remove-header X-B: the action has no such header \(it has X-A\)/);
+  refused(await cli(["action", "update", "porch", "pressed", "--password-file", ctx.pwFile]), /--username and --password-file need --auth basic\|digest \(the action has no auth\)/);
+  refused(await cli(["action", "set", "porch", "squeezed", "--url", "http://x/"]), /event type "squeezed": must be one of/);
+  refused(await cli(["action", "show", "attic", "pressed"]), /no bttn "attic" \(bttn list shows them\)/);
+  refused(await cli(["bttn", "show", "attic"]), /no bttn "attic"/);
+  assert.equal(stored(), before, "nothing changed");
+  assert.is(ctx.sink.received.length, 0, "nothing was sent");
+});
+
+test("the password from standard input (--password-file -) and from the terminal's prompt, not echoed", async () => {
+  ok(await cli(["action", "set", "porch", "pressed", "--url", ctx.sink.url("/in"), "--auth", "digest", "--username", "ha", "--password-file", "-"], "piped-pw-2\n"), "stdin");
+  assert.equal(stored()!.auth, { type: "digest", username: "ha", password: "piped-pw-2" });
+
+  // A real terminal: script(1) gives the CLI a pseudo-terminal; the password is typed after the prompt.
+  const child = spawn("script", ["-qec", `${process.execPath} ${CLI} action update porch pressed --auth basic --username ha2`, "/dev/null"], { cwd: ctx.dir.path, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  for (let i = 0; i < 2000 && !out.includes("Password for ha2 (basic): "); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(out.includes("Password for ha2 (basic): "), "prompted: " + out);
+  child.stdin.write("typed-pw-3\r");
+  const code = await new Promise<number | null>((res) => child.on("close", res));
+  clearTimeout(timer);
+  assert.is(code, 0, out);
+  assert.not.ok(out.includes("typed-pw-3"), "the password is not echoed: " + JSON.stringify(out));
+  assert.equal(stored()!.auth, { type: "basic", username: "ha2", password: "typed-pw-3" });
+});
+
+test("each command's --help: usage, what it does, every flag it takes with its meaning", async () => {
+  const set = ok(await cli(["action", "set", "--help"]), "action set --help");
+  assert.match(set.stdout, /^Usage:\n  bttn-relay action set <id> <event> --url URL /);
+  assert.match(set.stdout, /replacing the whole action: what is not given/);
+  assert.match(set.stdout, /A password is never taken from the command line/);
+  for (const f of ["--auth basic|digest", "--username NAME", "--password-file FILE", "--async", "--callback-timeout MS", "--ca FILE", "--insecure", "--timeout MS", "--follow-redirects", "--data DIR"]) assert.match(set.stdout, new RegExp("\\n  " + f.replace(/[|]/g, "\\|") + " +\\S"), f);
+  assert.not.match(set.stdout, /--password PW/);
+  const t = ok(await cli(["action", "test", "--help"]), "action test --help");
+  assert.match(t.stdout, /Nothing is recorded: the feed and the counters\n  are unchanged/);
+  assert.match(t.stdout, /the callback is not waited for/);
+  const add = ok(await cli(["bttn", "add", "x", "--help"]), "bttn add --help");
+  assert.match(add.stdout, /--mqtt-port N\|off +the MQTT port in the device file/);
+  const all = ok(await cli(["--help"]), "--help");
+  for (const w of ["bttn show", "bttn device-file", "action update", "action show", "action test", "action remove"]) assert.ok(all.stdout.includes("bttn-relay " + w + " "), w);
+});
+
+test.run();
