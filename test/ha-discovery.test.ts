@@ -183,19 +183,32 @@ interface Message {
   retain: boolean;
 }
 
-function haClient(port: number): Promise<{ client: MqttClient; seen: Message[] }> {
+function haClient(port: number, password = HA.password, clientId = "ha-" + Math.random().toString(16).slice(2)): Promise<{ client: MqttClient; seen: Message[] }> {
   return new Promise((resolve, reject) => {
-    const client = mqtt.connect({ host: "127.0.0.1", port, username: HA.username, password: HA.password, protocolVersion: 4, reconnectPeriod: 0, clientId: "ha-" + Math.random().toString(16).slice(2) });
+    const client = mqtt.connect({ host: "127.0.0.1", port, username: HA.username, password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000, clientId });
     const seen: Message[] = [];
     client.on("message", (topic, payload, packet) => seen.push({ topic, payload: payload.toString(), retain: packet.retain }));
-    client.once("error", reject);
+    client.on("error", (e) => {
+      client.end(true);
+      reject(e);
+    });
     client.once("connect", () => client.subscribe(HA_FILTERS, { qos: 1 }, (err) => (err ? reject(err) : resolve({ client, seen }))));
   });
 }
 
+/** The error a promise is rejected with (fails when it resolves). */
+async function refusal(p: Promise<{ client: MqttClient }>): Promise<Error> {
+  const r = await p.then(
+    (ok) => (ok.client.end(true), undefined),
+    (e: Error) => e,
+  );
+  assert.ok(r, "refused");
+  return r!;
+}
+
 /** What the broker keeps retained for Home Assistant now: a fresh subscriber's view, once it is quiet. */
-async function retained(port: number): Promise<Map<string, string>> {
-  const { client, seen } = await haClient(port);
+async function retained(port: number, password?: string): Promise<Map<string, string>> {
+  const { client, seen } = await haClient(port, password);
   let last = -1;
   for (let i = 0; i < 30 && seen.length !== last; i++) {
     last = seen.length;
@@ -396,6 +409,22 @@ t("the relay vanishing without a goodbye: its will makes it unavailable", async 
   await eventually(async () => (await retained(ctx.mosq.port)).get("bttn/.relay/availability") === "online", 5000, "online again after the reconnect");
 });
 
+t("discovery turned off: the subscriptions the broker kept in the relay's session bring nothing to the press path", async (ctx) => {
+  await ctx.relay.close();
+  const from = ctx.logs.length;
+  ctx.relay = await ctx.start({ bttns: CONFIG.bttns });
+  const ha = await haClient(ctx.mosq.port);
+  try {
+    await ha.client.publishAsync("homeassistant/status", "online", { qos: 1 }); // Home Assistant's birth, on a topic the session still has
+    await eventually(async () => ctx.logs.slice(from).some((l) => l.includes("no longer watches")), 3000, "the ignored messages");
+    assert.is(ctx.relay.pipeline.stats.rejected, 0, "none rejected");
+    assert.not.ok(ctx.logs.slice(from).some((l) => l.includes("message rejected")));
+    assert.not.ok(ctx.logs.slice(from).some((l) => l.includes("Home Assistant discovery published")), "discovery is off");
+  } finally {
+    await ha.client.endAsync();
+  }
+});
+
 t("a broker that drops the relay's discovery messages (no rights) is said in the log; one that keeps them is not", async ({ logs }) => {
   assert.not.ok(logs.some((l) => l.includes("did not give the discovery configs back")), "the rig's broker keeps them");
   const mosq = await startMosquitto({ [RELAY.username]: RELAY.password }); // the relay may write bttn/# only
@@ -413,20 +442,96 @@ t("a broker that drops the relay's discovery messages (no rights) is said in the
   }
 });
 
-t("with the embedded broker, --ha-discovery is refused before anything is made, saying what to do", async () => {
+t("with the embedded broker and no password for Home Assistant, --ha-discovery is refused before anything is made, saying what to do", async () => {
   const dir = tempDir("ha-embedded");
   const data = join(dir.path, "data");
   try {
-    for (const o of [{ config: { relay: { haDiscovery: true } } }, { config: {}, haDiscovery: true }]) {
+    for (const o of [{ config: { relay: { haDiscovery: true } } }, { config: {}, haDiscovery: true }, { config: { relay: { haDiscovery: { prefix: "ha" } } } }]) {
       const e = await startRelay({ dataDir: data, mqttPort: 0, httpPort: 0, host: "127.0.0.1", logLevel: "silent", ...o }).catch((x: unknown) => x);
       assert.instance(e, ConfigError);
-      assert.match((e as Error).message, /needs an external broker that Home Assistant also uses \(--broker mqtt:\/\/host:1883\)/);
+      assert.match((e as Error).message, /with the embedded broker needs a login for Home Assistant: set "relay": \{"haDiscovery": \{"password": "<16\+ characters>"\}\}.* or use an external broker that Home Assistant also uses \(--broker mqtt:\/\/host:1883\)/);
       assert.not.ok(existsSync(data), "no data directory made");
     }
-    const bad = await startRelay({ dataDir: data, config: { relay: { haDiscovery: { prefix: "home assistant" } } }, broker: "mqtt://127.0.0.1:1", httpPort: 0, logLevel: "silent" }).catch((x: unknown) => x);
-    assert.instance(bad, ConfigError);
-    assert.match((bad as Error).message, /relay\.haDiscovery\.prefix: must be an MQTT topic prefix/);
+    const bad: Array<[unknown, RegExp]> = [
+      [{ prefix: "home assistant" }, /relay\.haDiscovery\.prefix: must be an MQTT topic prefix/],
+      [{ password: "short" }, /relay\.haDiscovery\.password: must be at least 16 characters/],
+      [{ username: "home assistant", password: "x".repeat(16) }, /relay\.haDiscovery\.username: must be 1-64 printable/],
+      [{ pasword: "x".repeat(16) }, /relay\.haDiscovery/],
+    ];
+    for (const [haDiscovery, why] of bad) {
+      const e = await startRelay({ dataDir: data, config: { relay: { haDiscovery } } as ConfigFileInput, mqttPort: 0, httpPort: 0, logLevel: "silent" }).catch((x: unknown) => x);
+      assert.instance(e, ConfigError);
+      assert.match((e as Error).message, why);
+    }
+    const clash = await startRelay({ dataDir: data, config: { relay: { haDiscovery: { password: "x".repeat(16) } }, bttns: { homeassistant: { secret: "a-secret-123" } } }, mqttPort: 0, httpPort: 0, logLevel: "silent" }).catch((x: unknown) => x);
+    assert.match((clash as Error).message, /relay\.haDiscovery\.username: "homeassistant" is also a bttn id/);
+    assert.not.ok(existsSync(data), "no data directory made");
   } finally {
+    dir.remove();
+  }
+});
+
+const HA_EMBEDDED_PASSWORD = "ha-embedded-pass-1234";
+
+t("with the embedded broker and a password, Home Assistant logs in to the relay's own broker and reads only what discovery publishes", async () => {
+  const dir = tempDir("ha-embedded");
+  const lines: string[] = [];
+  const config: ConfigFileInput = { relay: { haDiscovery: { password: HA_EMBEDDED_PASSWORD } }, bttns: { kitchen: CONFIG.bttns!.kitchen, porch: CONFIG.bttns!.porch } };
+  const start = (c: ConfigFileInput, port = 0) => startRelay({ dataDir: dir.path, config: c, mqttPort: port, httpPort: 0, host: "127.0.0.1", log: createLogger("debug", (l) => lines.push(l)) });
+  let relay = await start(config);
+  try {
+    const port = relay.mqttPort;
+    // Refused: a wrong password, and a client id that is a bttn's (it would take over its session).
+    assert.match((await refusal(haClient(port, "wrong-password-123456"))).message, /bad user ?name or password/i);
+    assert.match((await refusal(haClient(port, HA_EMBEDDED_PASSWORD, "kitchen"))).message, /identifier rejected/i);
+    assert.match((await refusal(haClient(port, HA_EMBEDDED_PASSWORD, "kitchen.ha"))).message, /identifier rejected/i);
+
+    const kept = await retained(port, HA_EMBEDDED_PASSWORD);
+    const configs = [...kept].filter(([topic]) => topic.startsWith("homeassistant/"));
+    assert.is(configs.length, 11, "kitchen's six and porch's five");
+    for (const [topic, payload] of configs) checkDiscovery(topic, payload);
+    assert.is(kept.get("bttn/.relay/availability"), "online");
+
+    const ha = await haClient(port, HA_EMBEDDED_PASSWORD);
+    try {
+      // Only discovery's topics: the bttns' own are refused (SUBACK 128), whatever the filter.
+      // mqtt.js rejects a subscription the broker refused (SUBACK 0x80).
+      const granted = (filter: string) => ha.client.subscribeAsync(filter, { qos: 1 }).then(
+        (g) => g[0].qos,
+        (e: Error) => (/Subscribe error/.test(e.message) ? 128 : Promise.reject(e)),
+      );
+      for (const filter of ["#", "bttn/#", "bttn/+/event", "bttn/kitchen/result", "+/+/ha/#", "$SYS/#"]) assert.is(await granted(filter), 128, filter);
+      for (const filter of ["homeassistant/+/+/+/config", "bttn/kitchen/ha/battery", "bttn/.relay/availability"]) assert.is(await granted(filter), 1, filter);
+      const d = await connectDevice({ port, id: "kitchen", secret: KITCHEN });
+      await d.result(await d.press("pressed", { bat: 2.9, rssi: -70 }));
+      await eventually(async () => ha.seen.some((m) => m.topic === "bttn/kitchen/ha/action" && m.payload === "pressed"), 3000, "the trigger");
+      await eventually(async () => ha.seen.some((m) => m.topic === "bttn/kitchen/ha/battery" && m.payload === "2.9"), 3000, "the battery (retained, from the same press as the trigger)");
+      assert.not.ok(ha.seen.some((m) => /\/(event|result|config|status)$/.test(m.topic) && m.topic.startsWith("bttn/")), "nothing of the bttns' own topics");
+      // Publishing as a bttn is refused: the press never reaches the relay.
+      const before = relay.pipeline.stats.events;
+      await ha.client.publishAsync("bttn/kitchen/event", JSON.stringify({ v: 1, boot: "abcd1234", seq: 1, type: "pressed", age: 0 }), { qos: 0 }).catch(() => {});
+      await sleep(300);
+      assert.is(relay.pipeline.stats.events, before, "not taken");
+      assert.ok(lines.some((l) => l.includes("mqtt publish refused") && l.includes("only its birth message")));
+      await d.close();
+    } finally {
+      await ha.client.endAsync().catch(() => {});
+    }
+
+    // Stopped, porch removed, started again: Home Assistant, connecting anew, hears porch go at its birth.
+    await relay.close();
+    relay = await start({ ...config, bttns: { kitchen: CONFIG.bttns!.kitchen } }, port);
+    const again = await haClient(relay.mqttPort, HA_EMBEDDED_PASSWORD);
+    try {
+      await again.client.publishAsync("homeassistant/status", "online", { qos: 1 });
+      await eventually(async () => again.seen.filter((m) => m.topic.includes("/bttn/porch_") && m.payload === "").length === 6, 3000, "porch's six configs cleared");
+      assert.ok(again.seen.some((m) => m.topic === configTopic("kitchen", "pressed") && m.payload), "kitchen's are published again");
+      assert.equal(JSON.parse(readFileSync(join(dir.path, "ha-discovery.json"), "utf8")), { bttns: ["kitchen"] });
+    } finally {
+      await again.client.endAsync().catch(() => {});
+    }
+  } finally {
+    await relay.close();
     dir.remove();
   }
 });

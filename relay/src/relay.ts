@@ -53,6 +53,8 @@ import { RelayMetrics } from "./metrics/metrics";
 import { mountMetrics } from "./metrics/route";
 import type { MetricsAccess } from "./metrics/access";
 import { HaDiscovery } from "./ha/publisher";
+import { rememberedIn } from "./ha/remembered";
+import { HaUser } from "./bus/ha-user";
 import { AVAILABLE, availabilityTopic, DEFAULT_DISCOVERY_PREFIX, NOT_AVAILABLE } from "./ha/topics";
 import { version as VERSION } from "../../package.json";
 
@@ -99,11 +101,11 @@ export interface RelayOptions {
   haDiscovery?: boolean;
 }
 
-/** The discovery prefix when Home Assistant discovery is on. */
-function haDiscoveryPrefix(opts: RelayOptions, config: ConfigFile): string | undefined {
+/** Home Assistant discovery's settings when it is on: the discovery prefix, and Home Assistant's login on the embedded broker. */
+function haDiscoverySettings(opts: RelayOptions, config: ConfigFile): { prefix: string; username: string; password?: string } | undefined {
   const c = config.relay.haDiscovery;
   if (!opts.haDiscovery && !c) return undefined;
-  return typeof c === "object" ? c.prefix : DEFAULT_DISCOVERY_PREFIX;
+  return typeof c === "object" ? c : { prefix: DEFAULT_DISCOVERY_PREFIX, username: "homeassistant" };
 }
 
 export interface Relay {
@@ -162,10 +164,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const tlsFiles = opts.tls ?? config.relay.tls;
   const tls = tlsFiles ? readTlsFiles(tlsFiles) : undefined;
   if (opts.mqttPort === "off" && !tls && !opts.broker) throw new ConfigError("--mqtt-port off needs --tls-cert and --tls-key (or relay.tls in the config): the embedded broker would have no listener");
-  if (haDiscoveryPrefix(opts, config) && !opts.broker)
+  const ha = haDiscoverySettings(opts, config);
+  if (ha && !opts.broker && !ha.password)
     throw new ConfigError(
-      "--ha-discovery (relay.haDiscovery) needs an external broker that Home Assistant also uses (--broker mqtt://host:1883): the embedded broker lets only bttns log in, so Home Assistant could not read the discovery messages. Run mosquitto for both (README: Home Assistant)",
+      '--ha-discovery (relay.haDiscovery) with the embedded broker needs a login for Home Assistant: set "relay": {"haDiscovery": {"password": "<16+ characters>"}} in the config file (Home Assistant then logs in to this relay\'s broker as user "homeassistant"), or use an external broker that Home Assistant also uses (--broker mqtt://host:1883). README: Home Assistant',
     );
+  if (ha && opts.broker && ha.password) log.warn("relay.haDiscovery.password is for the embedded broker; with --broker, Home Assistant logs in to that broker (the password is not used)");
+  if (ha && !opts.broker && config.bttns[ha.username]) throw new ConfigError(`relay.haDiscovery.username: "${ha.username}" is also a bttn id in the config; choose another user name for Home Assistant`);
   const brokerCa = opts.brokerCa ? readCaFile(opts.brokerCa, "broker CA") : undefined;
   if (tls && tls.validTo.getTime() < Date.now()) log.warn("the TLS certificate has expired: clients will refuse it", { cert: tlsFiles!.cert, validTo: tls.validTo.toISOString() });
 
@@ -209,7 +214,10 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const interrupted = events.closeInterrupted();
   if (interrupted) log.warn("events interrupted by the last shutdown were closed as failed (not re-fired)", { count: interrupted });
 
-  const discoveryPrefix = haDiscoveryPrefix(opts, config);
+  const ha = haDiscoverySettings(opts, config);
+  const discoveryPrefix = ha?.prefix;
+  if (ha?.password && !opts.broker && bttns.get(ha.username))
+    log.warn("a bttn has Home Assistant's user name on the embedded broker: it cannot log in while Home Assistant discovery is on; rename it or set relay.haDiscovery.username", { bttn: ha.username });
   const gate = new PressGate(opts.maxPressesInProgress ?? config.relay.maxPressesInProgress, log);
   const external = opts.broker
     ? new ExternalBus({
@@ -226,7 +234,18 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     : undefined;
   const bus: Bus = external
     ? external
-    : new EmbeddedBus({ port: opts.mqttPort ?? 1883, tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls }, host: opts.host, prefix, bttns, log, gate, limits: opts.mqttLimits, loginThrottle: opts.loginThrottle });
+    : new EmbeddedBus({
+        port: opts.mqttPort ?? 1883,
+        tls: tls && { port: opts.mqttsPort ?? 8883, pem: tls },
+        host: opts.host,
+        prefix,
+        bttns,
+        log,
+        gate,
+        limits: opts.mqttLimits,
+        loginThrottle: opts.loginThrottle,
+        haUser: ha?.password ? new HaUser({ username: ha.username, password: ha.password, discoveryPrefix: ha.prefix, prefix }) : undefined,
+      });
 
   const engine = withActionLayers(new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) }));
   parts.add("the action engine", () => engine.close());
@@ -284,10 +303,13 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     log.warn("could not record the device address for the CLI's device files", { file: DEVICE_ADDRESS_FILE, error: e as Error });
   }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
-  if (external && discoveryPrefix) {
-    const ha = new HaDiscovery({ bus: external, bttns, status, news, prefix, discoveryPrefix, version: VERSION, log });
-    ha.start();
-    parts.add("Home Assistant discovery", () => ha.close());
+  if (discoveryPrefix) {
+    const haBus = external ?? (bus as EmbeddedBus);
+    // The external bus says it at every connect, with a will; the embedded broker is the relay itself.
+    if (!external) bus.publish(availabilityTopic(prefix), AVAILABLE, true);
+    const discovery = new HaDiscovery({ bus: haBus, bttns, status, news, prefix, discoveryPrefix, version: VERSION, log, remembered: rememberedIn(opts.dataDir) });
+    discovery.start();
+    parts.add("Home Assistant discovery", () => discovery.close());
   }
   // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
   const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));

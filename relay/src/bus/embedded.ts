@@ -18,6 +18,8 @@ import { boundedKeepalive, DEFAULT_MQTT_LIMITS, MqttLimits, PendingLogins } from
 import { CLIENT_ID_RULE, clientIdBelongsTo } from "./client-id";
 import { BttnSessions } from "./bttn-sessions";
 import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, LoginThrottleOptions } from "./login-throttle";
+import { HaUser } from "./ha-user";
+import { topicMatches } from "./external";
 
 export interface EmbeddedOptions {
   /** Plain MQTT port; "off": no plain listener (only mqtts). */
@@ -34,6 +36,8 @@ export interface EmbeddedOptions {
   loginThrottle?: Partial<LoginThrottleOptions>;
   /** Backpressure: every device's event passes it before the broker acknowledges it. */
   gate: PressGate;
+  /** Home Assistant may log in (discovery without another broker); see ha-user.ts. */
+  haUser?: HaUser;
 }
 
 /** An admitted press between its authorization and its delivery to the relay. */
@@ -63,6 +67,8 @@ export class EmbeddedBus implements Bus {
   private port = 0;
   /** The mqtts listener's port (0: none). */
   private tlsPort = 0;
+  /** Clients logged in as Home Assistant (opts.haUser). */
+  private readonly haClients = new WeakSet<Client>();
 
   constructor(private readonly opts: EmbeddedOptions) {}
 
@@ -92,6 +98,25 @@ export class EmbeddedBus implements Bus {
         log.repeated("mqtt-locked|" + address, "logins refused from " + address + " while locked out", "warn", "mqtt login refused", { from: address, bttn: id || "(none)", why: "locked out after failed logins", seconds: Math.ceil(locked / 1000) });
         return done(authError("too many failed logins: try again later", 3), false);
       }
+      const ha = this.opts.haUser;
+      if (ha?.is(id)) {
+        if (!password || !ha.passwordOk(password)) {
+          const lockout = throttle.failed(address);
+          log.repeated("mqtt-login|" + address, "refused logins from " + address, "warn", "mqtt login refused", { from: address, user: id, why: "wrong password" });
+          if (lockout) log.repeated("mqtt-lockout|" + address, "lockouts of " + address, "warn", "mqtt logins from this address locked out after repeated failures", { from: address, seconds: lockout / 1000 });
+          return done(authError("bad username or password", 4), false);
+        }
+        // Its client id must not be a bttn's: the broker would hand it that bttn's session.
+        const owner = client.id.split(".")[0];
+        if (bttns.get(owner) && clientIdBelongsTo(client.id, owner)) {
+          log.repeated("mqtt-client-id|" + id, "refused client ids of " + id, "warn", "mqtt login refused", { from: address, user: id, client: client.id, why: "the client id is one of bttn " + owner });
+          return done(authError("identifier rejected", 2), false);
+        }
+        throttle.succeeded(address);
+        pending.loggedIn(client.conn as Socket);
+        this.haClients.add(client);
+        return done(null, true);
+      }
       if (!id || !password || !bttns.authenticate(id, password.toString("utf8"))) {
         const lockout = throttle.failed(address);
         log.repeated("mqtt-login|" + address, "refused logins from " + address, "warn", "mqtt login refused", { from: address, bttn: id || "(none)", client: client.id, why: !id ? "no username" : bttns.get(id) ? "wrong secret" : "unknown bttn" });
@@ -109,6 +134,11 @@ export class EmbeddedBus implements Bus {
     };
     aedes.authorizePublish = (client: Client | null, packet: PublishPacket, done) => {
       if (!client) return done(null); // a stored will of a client that is gone
+      if (this.haClients.has(client)) {
+        if (this.opts.haUser!.mayPublish(packet.topic)) return done(null);
+        log.repeated("mqtt-publish|ha", "refused publishes of Home Assistant", "warn", "mqtt publish refused", { user: this.opts.haUser!.login.username, topic: packet.topic, why: "Home Assistant may publish only its birth message" });
+        return done(new Error("not allowed to publish to " + packet.topic));
+      }
       const id = bttnOf(client);
       if (!mayPublish(prefix, id, packet.topic)) {
         log.repeated("mqtt-publish|" + id, "refused publishes of bttn " + id, "warn", "mqtt publish refused", { bttn: id, topic: packet.topic, why: "a bttn may publish only to its own event and status topics" });
@@ -134,6 +164,11 @@ export class EmbeddedBus implements Bus {
     };
     // Also called for the subscriptions of a restored persistent session.
     aedes.authorizeSubscribe = (client: Client, sub: Subscription, done) => {
+      if (this.haClients.has(client)) {
+        if (this.opts.haUser!.maySubscribe(sub.topic)) return done(null, sub);
+        log.repeated("mqtt-subscribe|ha", "refused subscriptions of Home Assistant", "warn", "mqtt subscribe refused", { user: this.opts.haUser!.login.username, topic: sub.topic });
+        return done(null, null);
+      }
       const id = bttnOf(client);
       if (!maySubscribe(prefix, id, sub.topic)) {
         log.repeated("mqtt-subscribe|" + id, "refused subscriptions of bttn " + id, "warn", "mqtt subscribe refused", { bttn: id, topic: sub.topic });
@@ -142,7 +177,10 @@ export class EmbeddedBus implements Bus {
       done(null, sub);
     };
     // Every message to a client, live or queued in its session, must be one of its own bttn's.
-    aedes.authorizeForward = (client, packet) => (maySubscribe(prefix, bttnOf(client), packet.topic) ? packet : null);
+    aedes.authorizeForward = (client, packet) => {
+      if (this.haClients.has(client)) return this.opts.haUser!.mayReceive(packet.topic) ? packet : null;
+      return maySubscribe(prefix, bttnOf(client), packet.topic) ? packet : null;
+    };
     // Protocol errors, timeouts, resets: the client's problem, but worth seeing (summarised per address).
     const clientError = (client: Client, err: Error & { errorCode?: number }) => {
       if (err.errorCode && err.errorCode >= 2 && err.errorCode <= 5) return; // a refused login: authenticate logged it
@@ -217,6 +255,26 @@ export class EmbeddedBus implements Bus {
       if (err) this.opts.log.error("mqtt publish failed", { topic, error: err.message });
       if (--this.publishing === 0) for (const f of this.idle.splice(0)) f();
     });
+  }
+
+  /**
+   * Delivers the messages published on `filter` (by the relay or a client) to `handler`, in
+   * process. For topics outside the bttns' own, such as Home Assistant's birth message.
+   */
+  watch(filter: string, handler: (topic: string, payload: Buffer) => void): void {
+    this.aedes.subscribe(
+      filter,
+      (packet, cb) => {
+        try {
+          if (topicMatches(filter, packet.topic)) handler(packet.topic, typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload);
+        } catch (err) {
+          this.opts.log.error("a handler of a watched topic failed", { topic: packet.topic, error: err as Error });
+        } finally {
+          cb();
+        }
+      },
+      () => {},
+    );
   }
 
   connected(): boolean {

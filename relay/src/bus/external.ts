@@ -119,6 +119,12 @@ export class ExternalBus implements Bus {
           }
           return callback();
         }
+        if (!packet.topic.startsWith(prefix + "/")) {
+          // A subscription our persistent session kept from a run that watched more (Home
+          // Assistant's topics, discovery since turned off): not the bttns' business.
+          log.debug("message on a topic the relay no longer watches, ignored", { topic: packet.topic });
+          return callback();
+        }
         if (!packet.topic.endsWith("/event")) {
           onMessage(packet.topic, payload);
           return callback();

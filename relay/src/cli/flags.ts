@@ -35,7 +35,7 @@ export const FLAGS = {
   "log-level": { value: "LEVEL", setting: "logLevel", help: ["silent, error, warn, info (default) or debug"] },
   "public-url": { value: "URL", setting: "publicUrl", help: ["where webhook servers reach this relay, for async", "callback URLs (default http://<LAN address>:<http port>,", "https:// with --tls-cert)"] },
   "metrics-open": { setting: "metricsOpen", help: ["serve GET /metrics without credentials (default: it", 'needs an admin token; or relay.metrics: "open")'] },
-  "ha-discovery": { setting: "haDiscovery", help: ["publish Home Assistant MQTT discovery (needs", "--broker; or relay.haDiscovery in the config)"] },
+  "ha-discovery": { setting: "haDiscovery", help: ["publish Home Assistant MQTT discovery (or", "relay.haDiscovery; the embedded broker needs its", "password for Home Assistant's login, see README)"] },
   name: { value: "NAME", help: ["the bttn's name (the <NAME> tag)"] },
   "relay-host": { value: "HOST", help: ["the relay's address in the device file (default: the", "one the relay recorded at its start, else this", "machine's LAN address)"] },
   "new-secret": { help: ["give the bttn a new secret and put it in the file", "(the board holding the old one stops connecting)"] },

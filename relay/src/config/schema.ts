@@ -173,13 +173,24 @@ export const relaySettingsSchema = z.strictObject({
     .default("admin")
     .meta({ description: 'GET /metrics for Prometheus: "admin" (an admin token as Bearer, the default), "open" (anyone who reaches the HTTP port) or "off"' }),
   /**
-   * Home Assistant MQTT discovery (ha/): each bttn a device with triggers and sensors. Needs an
-   * external broker; true, or the discovery prefix Home Assistant uses (default "homeassistant").
+   * Home Assistant MQTT discovery (ha/): each bttn a device with triggers and sensors. On an
+   * external broker Home Assistant also uses, or on the embedded one with `password` (its login).
    */
   haDiscovery: z
-    .union([z.boolean(), z.strictObject({ prefix: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be an MQTT topic prefix of letters, digits, - and _ (levels split by /)").default("homeassistant") })])
+    .union([
+      z.boolean(),
+      z.strictObject({
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be an MQTT topic prefix of letters, digits, - and _ (levels split by /)")
+          .default("homeassistant"),
+        /** With the embedded broker: Home Assistant logs in with this user name and password (bus/ha-user.ts). */
+        username: z.string().regex(/^[\x21-\x7e]{1,64}$/, "must be 1-64 printable ASCII characters without spaces").default("homeassistant"),
+        password: z.string().min(16, "must be at least 16 characters").max(128).optional(),
+      }),
+    ])
     .default(false)
-    .meta({ description: 'publish Home Assistant MQTT discovery messages (needs an external broker): true, or {"prefix": "homeassistant"}' }),
+    .meta({ description: 'publish Home Assistant MQTT discovery messages: true, or {"prefix": "homeassistant", "username": "homeassistant", "password": "..."} (the password lets Home Assistant log in to the embedded broker)' }),
 });
 
 export const configFileSchema = z.strictObject({

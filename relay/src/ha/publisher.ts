@@ -10,6 +10,7 @@ import type { Logger } from "../log";
 import type { RelayNews } from "../news";
 import { RELAY_BOOT, VIRTUAL_BOOT } from "../press/conclude";
 import { discoveryMessages, DiscoveryMessage, removalMessages } from "./discovery";
+import type { Remembered } from "./remembered";
 import { BIRTH_ONLINE, birthTopic, configFilter, isTriggerPress, parseConfigTopic, stateTopic } from "./topics";
 
 /** The part of the external bus this needs: publish, and topics outside the bttns' own. */
@@ -28,6 +29,8 @@ export interface HaDiscoveryOptions {
   discoveryPrefix: string;
   version: string;
   log: Logger;
+  /** The bttns published before (ha-discovery.json): those gone since are removed at start. */
+  remembered?: Remembered;
 }
 
 type State = "battery" | "rssi" | "online";
@@ -47,12 +50,20 @@ export class HaDiscovery {
   private readonly published = new Map<string, Partial<Record<State, string>> & { fw?: string }>();
   /** One of our configs came back from the broker. */
   private echoed = false;
+  /**
+   * Bttns removed while this relay runs (at its start included): told again at Home Assistant's
+   * birth, for a Home Assistant that was not connected when they went (the embedded broker keeps
+   * no retained messages across restarts, and an empty retained payload is kept by none).
+   */
+  private readonly gone = new Set<string>();
 
   constructor(private readonly o: HaDiscoveryOptions) {}
 
   /** Call once the bus is connected. */
   start(): void {
     const { bus, bttns, news, prefix, discoveryPrefix } = this.o;
+    for (const id of this.o.remembered?.load() ?? []) if (!bttns.get(id)) this.remove(id);
+    this.remember();
     let configs = 0;
     for (const b of bttns.list()) {
       const s = this.o.status.get(b.id);
@@ -66,13 +77,21 @@ export class HaDiscovery {
     bus.watch(birthTopic(discoveryPrefix), (_, payload) => {
       if (this.closed || payload.toString() !== BIRTH_ONLINE) return;
       for (const b of bttns.list()) this.publishConfigs(b);
+      for (const id of this.gone) if (!bttns.get(id)) this.send(removalMessages(id, this.o));
       this.o.log.info("Home Assistant (re)started: discovery configs published again", { bttns: bttns.list().length });
     });
     bttns.onChange((changes) => this.onBttnChanges(changes));
     this.stops.push(
       news.on("taken", (t) => {
         // Device presses only: a virtual press tests the relay's action, a not-pressed event is not a press.
-        if (isTriggerPress(t.type) && t.boot !== VIRTUAL_BOOT && t.boot !== RELAY_BOOT) bus.publish(stateTopic(prefix, t.bttn, "action"), t.type, false);
+        if (!isTriggerPress(t.type) || t.boot === VIRTUAL_BOOT || t.boot === RELAY_BOOT) return;
+        // After this turn of the event loop: the embedded broker (aedes) stores a retained message
+        // before it sends it, so the battery and signal just published (retained, from this same
+        // press) would go out after a message sent now, and a client drops a message older than
+        // the last it got (aedes' de-duplication by the broker's counter).
+        setImmediate(() => {
+          if (!this.closed) bus.publish(stateTopic(prefix, t.bttn, "action"), t.type, false);
+        });
       }),
       news.on("heard", (h) => {
         if (!bttns.get(h.bttn)) return;
@@ -120,6 +139,15 @@ export class HaDiscovery {
         if (c.what === "added") this.publishState(b.id, "online", "OFF");
       }
     }
+    if (changes.some((c) => c.what === "added" || c.what === "removed")) this.remember();
+  }
+
+  private remember(): void {
+    try {
+      this.o.remembered?.save(this.o.bttns.list().map((b) => b.id));
+    } catch (err) {
+      this.o.log.warn("could not note the bttns told to Home Assistant; one removed while the relay is stopped may stay there", { error: err as Error });
+    }
   }
 
   /** A retained config under our node id: one of a bttn that is no more (removed while we were stopped) is cleared. */
@@ -140,6 +168,7 @@ export class HaDiscovery {
     this.send(removalMessages(id, this.o));
     for (const s of STATES) this.o.bus.publish(stateTopic(this.o.prefix, id, s), "", true);
     this.published.delete(id);
+    this.gone.add(id);
     this.o.log.info("Home Assistant discovery: bttn removed", { bttn: id });
   }
 

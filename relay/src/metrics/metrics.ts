@@ -16,7 +16,7 @@ export interface MetricSources {
   gate: { size: number; waiting: number; bound: number; stats: { pauses: number } };
   /** Presses taken and not yet answered by the press path. */
   unanswered: () => number;
-  /** Presses waiting for their async callback. */
+  /** Async presses with an open callback URL (first request in flight, or waiting for the callback). */
   callbacksWaiting: () => number;
   /** The store's group commit: its timing hook, counts and the writes waiting for a commit. */
   commit: {
@@ -123,7 +123,7 @@ export class RelayMetrics {
     perBttn("bttn_device_online", "1 when the bttn's device is online", (d) => (d.online ? 1 : 0));
     perBttn("bttn_device_battery_volts", "The device's battery, as it last said (volts)", (d) => d.bat);
     perBttn("bttn_device_rssi_dbm", "The device's Wi-Fi signal, as it last said (dBm)", (d) => d.rssi);
-    gauge("bttn_callbacks_waiting", "Presses waiting for their async callback", src.callbacksWaiting);
+    gauge("bttn_callbacks_waiting", "Async presses with an open callback URL (first request in flight, or waiting for the callback)", src.callbacksWaiting);
     gauge("bttn_presses_in_progress", "Presses taken from devices and not yet answered (backpressure counts these)", () => src.gate.size);
     gauge("bttn_presses_waiting_admission", "Presses held unacknowledged because the in-progress bound is reached", () => src.gate.waiting);
     gauge("bttn_presses_in_progress_limit", "The backpressure bound (relay.maxPressesInProgress)", () => src.gate.bound);
