@@ -2,7 +2,7 @@
 // what it does. The parser (parse.ts) refuses a flag a command does not take, --help (help.ts) is
 // written from this table, and main.ts runs the command found here.
 import { loadConfigFile } from "../config/file";
-import { installService, servicePaths } from "../service/install";
+import { installService, servicePaths, unreachable } from "../service/install";
 import { systemdUnit } from "../service/unit";
 import { guessLanAddress } from "../lan-address";
 import { backupDb } from "../store/backup";
@@ -282,6 +282,12 @@ export const COMMANDS: Command[] = [
     args: ["<FILE>"],
     flags: ["data"],
     summary: ["copy the database to FILE (a new file), consistently,", "also while the relay runs; README: how to restore"],
+    details: [
+      "SQLite's online backup: one consistent moment (what is still in the WAL included), while the",
+      "relay goes on taking presses. FILE must not exist; it is made 0600, since it holds what the",
+      "data directory holds (webhook credentials in clear). Run it as the relay's user or root.",
+      "To restore: stop the relay, remove bttn.db-wal and bttn.db-shm, copy FILE over bttn.db, start.",
+    ],
     async run(c) {
       const made = await backupDb(c.settings().dataDir, c.args[0]);
       process.stderr.write(`backed up to ${made.file} (${made.bytes} bytes, schema version ${made.schemaVersion}); it holds secrets, keep it private\n`);
@@ -293,8 +299,15 @@ export const COMMANDS: Command[] = [
     args: [],
     flags: [],
     summary: ["print a systemd unit that runs this relay as a service", "(user bttn-relay, data in /var/lib/bttn-relay, hardened)"],
+    details: [
+      "ExecStart names this node and this checkout's relay/bin/start.js (the bundle in relay/dist/).",
+      "Settings go in /etc/bttn-relay.env (BTTN_HTTP_PORT=..., one a line). A warning says so when",
+      "the service's user could not read this checkout (a home directory closed to others).",
+    ],
     run() {
-      process.stdout.write(systemdUnit(servicePaths()));
+      const paths = servicePaths();
+      for (const problem of unreachable(paths)) process.stderr.write("warning: " + problem + "\n");
+      process.stdout.write(systemdUnit(paths));
       return 0;
     },
   },
@@ -303,6 +316,13 @@ export const COMMANDS: Command[] = [
     args: [],
     flags: [],
     summary: ["as root: create the user bttn-relay and /var/lib/bttn-relay,", "write the unit to /etc/systemd/system, say how to start it"],
+    details: [
+      "Creates the system user bttn-relay (no login) and /var/lib/bttn-relay (mode 700), writes",
+      "/etc/systemd/system/bttn-relay.service and, if absent, /etc/bttn-relay.env (mode 600), and",
+      "starts nothing: it ends with the systemctl command that does. Refuses when not root, without",
+      "systemd, without the bundle (npm run build -w relay), or when the service's user could not",
+      "read this checkout. Run again after an upgrade: it says whether the unit changed.",
+    ],
     run() {
       installService({ ...servicePaths(), say: (line) => process.stdout.write(line + "\n") });
       return 0;
