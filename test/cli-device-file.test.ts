@@ -41,7 +41,7 @@ test("the relay records its device address; bttn add and bttn device-file name i
     const porch = JSON.parse(add.stdout) as DeviceFile;
     assert.is(checkDeviceFile(porch), "");
     assert.equal(porch.relay, { host: "127.0.0.1", port });
-    assert.match(add.stderr, new RegExp(`names the relay at 127\\.0\\.0\\.1:${port}: the MQTT port the relay started at \\S+ serves devices on \\(--relay-host and --mqtt-port change them\\)`));
+    assert.match(add.stderr, new RegExp(`names the relay at 127\\.0\\.0\\.1:${port}: the address the relay listens on and the MQTT port the relay started at \\S+ serves devices on \\(--relay-host and --mqtt-port change them\\)`));
     assert.match(add.stderr, /warning: relay\.host 127\.0\.0\.1 is a loopback address: .* Give the relay's LAN address or name with --relay-host\./);
     await sleep(1000); // the relay sees bttns added by another process within a second
     assert.ok(await connects(porch, port), "the device file's address, port and secret log in");
@@ -49,6 +49,7 @@ test("the relay records its device address; bttn add and bttn device-file name i
     const flagged = await runCli(["bttn", "add", "shed", "--relay-host", "192.168.1.50", "--mqtt-port", "1999"], { cwd: dir.path });
     assert.is(flagged.code, 0, flagged.stderr);
     assert.equal((JSON.parse(flagged.stdout) as DeviceFile).relay, { host: "192.168.1.50", port: 1999 });
+    assert.match(flagged.stderr, /names the relay at 192\.168\.1\.50:1999: --relay-host and --mqtt-port \(/);
     assert.match(flagged.stderr, new RegExp(`warning: the relay started at \\S+ serves devices on port ${port}, not 1999\\.`));
     assert.not.match(flagged.stderr, /loopback/);
 
@@ -109,7 +110,7 @@ test("before any relay started: a guess, said as one; a record without a host me
     assert.is(cold.code, 0, cold.stderr);
     assert.equal((JSON.parse(cold.stdout) as DeviceFile).relay, { host: guessLanAddress(), port: 1884 });
     assert.match(cold.stderr, /bttn hall is declared in .*other\.yaml but not in the database yet: the relay adds it at its next start\./);
-    assert.match(cold.stderr, /No relay has started on .* yet: the device file names .*, this machine's LAN address as guessed and --mqtt-port/);
+    assert.match(cold.stderr, /No relay has started on .* yet\. The device file names the relay at .*: this machine's LAN address as guessed and --mqtt-port \(/);
     const envPort = await runCli(["bttn", "add", "a1"], { cwd: dir.path, env: { BTTN_MQTT_PORT: "1777" } });
     assert.equal((JSON.parse(envPort.stdout) as DeviceFile).relay.port, 1777, "without a record, the relay's setting (here its variable)");
 

@@ -6,7 +6,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { addBttn } from "../src/cli/bttn-commands";
 import { removeAction, setAction, showAction, updateAction } from "../src/cli/action-commands";
-import { ActionEdit } from "../src/cli/action-edit";
+import { ActionEdit, readActionEdit } from "../src/cli/action-edit";
+import { parseCommandLine } from "../src/cli/parse";
 import { BttnStore } from "../src/store/bttns";
 import { openDb } from "../src/store/db";
 import { tempDir } from "../../test/support/temp";
@@ -113,5 +114,31 @@ test(
     assert.equal([a.headers["X-Who"], (a.args as Record<string, string>).who, a.auth?.username, a.auth?.password], ["porch", "porch", "ha", "[redacted]"]);
   }),
 );
+
+test("bad flag values are refused before anything is opened, naming the flag", () => {
+  const read = (flags: string[]) => {
+    const line = parseCommandLine(["action", "update", "porch", "pressed", ...flags], {}, "/tmp");
+    if (line.kind !== "command") throw new Error("not a command");
+    return readActionEdit(line.invocation);
+  };
+  const cases: Array<[string[], RegExp]> = [
+    [["--auth", "kerberos", "--username", "ha"], /^--auth: must be basic or digest, got "kerberos"$/],
+    [["--timeout", "soon"], /^--timeout: must be a whole number of milliseconds, got "soon"$/],
+    [["--callback-timeout", "1.5"], /^--callback-timeout: must be a whole number of milliseconds, got "1\.5"$/],
+    [["--max-response-bytes", "1e6"], /^--max-response-bytes: must be a whole number of bytes, got "1e6"$/],
+    [["--arg", "novalue"], /^--arg: expected name=value, got "novalue"$/],
+    [["--header", "=x"], /^--header: expected name=value, got "=x"$/],
+    [["--arg", "a=1", "--body", "raw"], /^--arg and --body do not go together/],
+    [["--reset", "colour"], /^--reset colour: not a field that can be reset \(method, format, args, headers, timeout, max-response-bytes, follow-redirects, auth, ca, insecure, async, callback-timeout, idempotency-key, dynamic-origins\)$/],
+    [["--reset", "url"], /^--reset url: not a field that can be reset/],
+  ];
+  for (const [flags, re] of cases) assert.throws(() => read(flags), re, flags.join(" "));
+  assert.throws(() => parseCommandLine(["action", "set", "porch", "pressed", "--url", "http://x/", "--remove-header", "X-A"], {}, "/tmp"), /^action set does not take --remove-header \(--help lists the ones it takes\)$/);
+  assert.throws(() => parseCommandLine(["action", "set", "porch", "pressed", "--frobnicate"], {}, "/tmp"), /Unknown option '--frobnicate'/);
+  // And the good ones: every flag lands in its field.
+  const e = read(["--url", "http://x/", "--method", "put", "--format", "json", "--arg", "a=1", "--header", "X-A=1", "--timeout", "2000", "--max-response-bytes", "10", "--follow-redirects", "--insecure", "--async", "--callback-timeout", "3000", "--no-idempotency-key", "--auth", "digest", "--username", "u", "--remove-header", "X-B", "--remove-arg", "b", "--reset", "ca"]);
+  assert.equal(e.fields, { url: "http://x/", method: "PUT", format: "json", args: { a: "1" }, headers: { "X-A": "1" }, timeout: 2000, maxResponseBytes: 10, followRedirects: true, insecure: true, async: true, callbackTimeout: 3000, idempotencyKey: false });
+  assert.equal([e.auth, e.removeHeaders, e.removeArgs, e.reset], [{ type: "digest", username: "u", password: undefined }, ["X-B"], ["b"], ["ca"]]);
+});
 
 test.run();

@@ -83,7 +83,7 @@ test("each command's own --help lists every flag it takes with words for it, and
     assert.ok(h.startsWith("Usage:\n  bttn-relay " + c.words + " ") || h.startsWith("Usage:\n  bttn-relay " + c.words + "\n"), c.words);
     for (const l of c.summary) assert.ok(h.includes(l), c.words + ": " + l);
     const flags = h.slice(h.indexOf("Flags:"));
-    for (const name of c.flags) assert.match(flags, new RegExp("\n  " + flagUsage(name).replace(/[|.*+?()[\]]/g, "\\$&") + " +\\S"), c.words + " --" + name + " has words for it");
+    for (const name of c.flags) assert.match(flags, new RegExp("\n  " + flagUsage(name).replace(/[|.*+?()[\]]/g, "\\$&") + "\\s+\\S"), c.words + " --" + name + " has words for it");
     for (const name of ALL.filter((f) => !c.flags.includes(f))) assert.not.ok(new RegExp("--" + name + "\\b(?!-)").test(h), c.words + " --help names --" + name);
   }
   const line = parseCommandLine(["action", "set", "--help"], {}, "/tmp");

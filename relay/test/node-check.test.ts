@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../../test/support/temp";
 // @ts-expect-error: plain CommonJS without types, on purpose (node-check.js says why)
@@ -53,6 +53,12 @@ test("on this Node the same launchers run (the check lets 20+ through)", () => {
   } finally {
     dir.remove();
   }
+});
+
+test("the README quotes the refusal word for word", () => {
+  const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8").replace(/\s*\n\s*/g, " ");
+  const line = "bttn-relay: " + (nodeVersionProblem("18.19.0") as string).replace(process.execPath, "/usr/bin/node");
+  assert.ok(readme.includes("`" + line + "`"), line);
 });
 
 test.run();

@@ -5,11 +5,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { httpActionSchema } from "../src/config/schema";
-import { closedToOthers, installService, servicePaths } from "../src/service/install";
-import { ENV_FILE, MAX_ACTION_TIMEOUT_MS, SERVICE_DATA_DIR, STOP_TIMEOUT_S, systemdUnit, UNIT_PATH } from "../src/service/unit";
+import { closedToOthers, installService, servicePaths, unreachable } from "../src/service/install";
+import { ENV_FILE, MAX_ACTION_TIMEOUT_MS, SERVICE_DATA_DIR, STOP_TIMEOUT_S, systemdUnit, UNIT_PATH, unitWord } from "../src/service/unit";
 import { DRAIN_GRACE_MS } from "../src/relay";
 import { findBinary } from "../../test/support/daemon";
 import { runCli } from "../../test/support/cli";
@@ -39,6 +39,24 @@ test("the unit with this machine's node and launcher passes systemd-analyze veri
   const r = analyzeUnit(["verify"], unit);
   assert.is(r.out, "", "no warnings");
   assert.is(r.code, 0);
+});
+
+test("paths with blanks and % are quoted and escaped for systemd (verify finds the node behind them)", () => {
+  const dir = tempDir("unit-words");
+  try {
+    const odd = join(dir.path, "my node 100%");
+    mkdirSync(odd);
+    symlinkSync(realpathSync(process.execPath), join(odd, "node"));
+    const unit = systemdUnit({ node: join(odd, "node"), script: join(odd, "start.js") });
+    assert.match(unit, `\nExecStart="${join(dir.path, "my node 100%%")}/node" --enable-source-maps "${join(dir.path, "my node 100%%")}/start.js" run\n`);
+    const r = analyzeUnit(["verify"], unit);
+    assert.is(r.out, "", "no warnings");
+    assert.is(r.code, 0);
+    assert.is(unitWord('/a "b"\\c'), '"/a \\"b\\"\\\\c"');
+    assert.is(unitWord("/usr/bin/node"), "/usr/bin/node");
+  } finally {
+    dir.remove();
+  }
 });
 
 test("systemd-analyze catches a broken unit (so the check above can fail)", () => {
@@ -111,9 +129,14 @@ function fakeCheckout(dir: string, built = true): string {
   return join(dir, "relay/bin/start.js");
 }
 
+/** The node the unit names: a stand-in beside the checkout (wherever this machine's node is, e.g. a 0700 home). */
+const nodeBeside = (script: string) => join(script, "../../../node");
+
 const install = (root: string, script: string) => {
   const said: string[] = [];
-  installService({ root, node: realpathSync(process.execPath), script, say: (l) => said.push(l) });
+  const node = nodeBeside(script);
+  if (!existsSync(node)) writeFileSync(node, "#!/bin/sh\n", { mode: 0o755 });
+  installService({ root, node, script, say: (l) => said.push(l) });
   return said.join("\n");
 };
 
@@ -137,7 +160,7 @@ test("service install into a scratch root: user, data directory, unit, settings;
     const data = statSync(join(root, SERVICE_DATA_DIR));
     assert.is(data.mode & 0o777, 0o700);
     assert.is(data.uid, Number(entry![1]));
-    assert.is(readFileSync(join(root, UNIT_PATH), "utf8"), systemdUnit({ node: realpathSync(process.execPath), script }));
+    assert.is(readFileSync(join(root, UNIT_PATH), "utf8"), systemdUnit({ node: nodeBeside(script), script }));
     assert.is(statSync(join(root, ENV_FILE)).mode & 0o777, 0o600);
     assert.match(readFileSync(join(root, ENV_FILE), "utf8"), /^#BTTN_HTTP_PORT=$/m);
     assert.match(said, /sudo systemctl daemon-reload && sudo systemctl enable --now bttn-relay/);
@@ -180,7 +203,7 @@ test("service install refuses without systemd, without the bundle, and where the
     const home = join(dir.path, "c");
     const script = fakeCheckout(home);
     chmodSync(home, 0o700); // as Raspberry Pi OS makes /home/pi
-    assert.match(refusal(root, script), new RegExp(`could not read .*start\\.js: ${home} is closed to other users \\(mode 700\\)\\. Put the relay where other users may read it`));
+    assert.match(refusal(root, script), new RegExp(`could not run ${home}/node: ${home} is closed to other users \\(mode 700\\)\\. Put the relay where other users may read it`));
     for (const r of [noSystemd, root]) assert.not.match(readFileSync(join(r, "etc/passwd"), "utf8"), /bttn-relay/, "nothing was installed");
     assert.not.ok(existsSync(join(root, UNIT_PATH)));
   } finally {
@@ -205,7 +228,10 @@ test("closedToOthers: a directory others cannot enter, a file they cannot read o
 });
 
 test("bttn-relay service install as another user than root: one line, exit 2", async () => {
-  // As root, drop to nobody for this run (setpriv, util-linux).
+  // As root, drop to nobody for this run (setpriv, util-linux), who must be able to read the checkout.
+  const cli = join(import.meta.dirname, "../bin/bttn-relay.js");
+  const nobodyCannot = isRoot ? (closedToOthers(cli) ?? closedToOthers(process.execPath, true)) : undefined;
+  if (nobodyCannot) return console.log("  (skipped: " + nobodyCannot + ")");
   const r = isRoot
     ? spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, join(import.meta.dirname, "../bin/bttn-relay.js"), "service", "install"], { encoding: "utf8" })
     : spawnSync(process.execPath, [join(import.meta.dirname, "../bin/bttn-relay.js"), "service", "install"], { encoding: "utf8" });
@@ -226,6 +252,7 @@ test("bttn-relay service install where systemd does not run: one line, exit 2", 
 test("bttn-relay service unit prints the unit for this checkout", async () => {
   const r = await runCli(["service", "unit"]);
   assert.is(r.code, 0, r.stderr);
+  assert.is(r.stderr, unreachable(servicePaths()).map((p) => "warning: " + p + "\n").join(""), "a warning when the service's user could not read this checkout");
   assert.is(r.stdout, systemdUnit(servicePaths()));
   assert.is(r.stdout.split("\n").filter((l) => l.startsWith("ExecStart=")).length, 1);
 });

@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import Database from "better-sqlite3";
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLogger } from "../src/log";
 import { openDb } from "../src/store/db";
@@ -62,6 +62,26 @@ test("a newer version still in the WAL (the newer relay crashed) is seen and ref
     }
     assert.instance(err, DatabaseVersionError);
     assert.match((err as Error).message, `schema version ${SCHEMA_VERSION + 2}; this one knows up to ${SCHEMA_VERSION}`);
+  } finally {
+    dir.remove();
+  }
+});
+
+test("the README quotes the refusal of a newer database word for word (version numbers aside)", () => {
+  const dir = tempDir("readme-version");
+  try {
+    const db = openDb(join(dir.path, "data"));
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    let message = "";
+    try {
+      readSchemaVersion(join(dir.path, "data", "bttn.db"));
+    } catch (e) {
+      message = (e as Error).message.replace(dir.path + "/", "");
+    }
+    const digitsAside = (t: string) => t.replace(/\d+/g, "N");
+    const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8").replace(/\s*\n\s*/g, " ");
+    assert.ok(digitsAside(readme).includes(digitsAside("`bttn-relay: " + message + "`")), message);
   } finally {
     dir.remove();
   }

@@ -2,19 +2,17 @@
 // what it does. The parser (parse.ts) refuses a flag a command does not take, --help (help.ts) is
 // written from this table, and main.ts runs the command found here.
 import { loadConfigFile } from "../config/file";
-import { installService, servicePaths } from "../service/install";
+import { installService, servicePaths, unreachable } from "../service/install";
 import { systemdUnit } from "../service/unit";
 import { guessLanAddress } from "../lan-address";
 import { backupDb } from "../store/backup";
 import { readActionEdit } from "./action-edit";
 import { removeAction, setAction, showAction, updateAction } from "./action-commands";
-import { testAction } from "./action-test";
 import { addBttn, listBttns, removeBttn, rotateSecret, showBttn } from "./bttn-commands";
 import { deviceFileFor, deviceFileWarning, relayAddress } from "./device-files";
 import { FlagName } from "./flags";
 import { createAdminToken, createKey, keyLine, listKeys, revokeKey } from "./key-commands";
 import { RunSettings, UsageError } from "./options";
-import { runRelay } from "./run";
 
 /** What a command is given: its arguments, its flags' values and the relay's settings. */
 export interface Invocation {
@@ -88,7 +86,8 @@ export const COMMANDS: Command[] = [
     args: [],
     flags: RUN_FLAGS,
     summary: ["start the relay (the default command)"],
-    run: (c) => runRelay(c.settings()),
+    // Loaded only here: the other commands start without the broker, the HTTP server and the rest.
+    run: async (c) => (await import("./run")).runRelay(c.settings()),
   },
   {
     words: "bttn add",
@@ -168,6 +167,7 @@ export const COMMANDS: Command[] = [
     summary: ["set the HTTP action of a bttn added with the CLI for an", "event, replacing the whole action: what is not given", "gets its default (action update changes some fields)"],
     details: ACTION_DETAILS,
     async run(c) {
+      if (c.str("url") === undefined) throw new UsageError("action set: --url is required (the whole action is replaced; action update changes some fields)");
       await setAction(c.settings().dataDir, c.args[0], c.args[1], readActionEdit(c));
       process.stderr.write(`action set: ${c.args[0]} ${c.args[1]} (action show ${c.args[0]} ${c.args[1]} shows it; action test ${c.args[0]} ${c.args[1]} runs it once)\n`);
       return 0;
@@ -223,6 +223,7 @@ export const COMMANDS: Command[] = [
       const s = c.settings();
       const config = s.configFile ? loadConfigFile(s.configFile) : undefined;
       const publicUrl = s.publicUrl ?? config?.relay.publicUrl ?? `${s.tls ? "https" : "http"}://${guessLanAddress()}:${s.httpPort}`;
+      const { testAction } = await import("./action-test"); // the engine, only for this command
       const r = await testAction(s.dataDir, c.args[0], c.args[1], { timeZone: config?.relay.timeZone, publicUrl });
       process.stdout.write(r.text);
       return r.ok ? 0 : 1;
@@ -281,6 +282,12 @@ export const COMMANDS: Command[] = [
     args: ["<FILE>"],
     flags: ["data"],
     summary: ["copy the database to FILE (a new file), consistently,", "also while the relay runs; README: how to restore"],
+    details: [
+      "SQLite's online backup: one consistent moment (what is still in the WAL included), while the",
+      "relay goes on taking presses. FILE must not exist; it is made 0600, since it holds what the",
+      "data directory holds (webhook credentials in clear). Run it as the relay's user or root.",
+      "To restore: stop the relay, remove bttn.db-wal and bttn.db-shm, copy FILE over bttn.db, start.",
+    ],
     async run(c) {
       const made = await backupDb(c.settings().dataDir, c.args[0]);
       process.stderr.write(`backed up to ${made.file} (${made.bytes} bytes, schema version ${made.schemaVersion}); it holds secrets, keep it private\n`);
@@ -292,8 +299,15 @@ export const COMMANDS: Command[] = [
     args: [],
     flags: [],
     summary: ["print a systemd unit that runs this relay as a service", "(user bttn-relay, data in /var/lib/bttn-relay, hardened)"],
+    details: [
+      "ExecStart names this node and this checkout's relay/bin/start.js (the bundle in relay/dist/).",
+      "Settings go in /etc/bttn-relay.env (BTTN_HTTP_PORT=..., one a line). A warning says so when",
+      "the service's user could not read this checkout (a home directory closed to others).",
+    ],
     run() {
-      process.stdout.write(systemdUnit(servicePaths()));
+      const paths = servicePaths();
+      for (const problem of unreachable(paths)) process.stderr.write("warning: " + problem + "\n");
+      process.stdout.write(systemdUnit(paths));
       return 0;
     },
   },
@@ -302,6 +316,13 @@ export const COMMANDS: Command[] = [
     args: [],
     flags: [],
     summary: ["as root: create the user bttn-relay and /var/lib/bttn-relay,", "write the unit to /etc/systemd/system, say how to start it"],
+    details: [
+      "Creates the system user bttn-relay (no login) and /var/lib/bttn-relay (mode 700), writes",
+      "/etc/systemd/system/bttn-relay.service and, if absent, /etc/bttn-relay.env (mode 600), and",
+      "starts nothing: it ends with the systemctl command that does. Refuses when not root, without",
+      "systemd, without the bundle (npm run build -w relay), or when the service's user could not",
+      "read this checkout. Run again after an upgrade: it says whether the unit changed.",
+    ],
     run() {
       installService({ ...servicePaths(), say: (line) => process.stdout.write(line + "\n") });
       return 0;

@@ -32,10 +32,9 @@ export function relayAddress(dataDir: string, f: AddressFlags): RelayAddress {
   const rec = readDeviceAddress(dataDir);
   const host = f.relayHost ?? rec?.host ?? guessLanAddress();
   const port = f.port ?? rec?.port ?? f.defaultPort;
-  const notes: string[] = [];
-  if (f.relayHost !== undefined && f.port !== undefined) notes.push(`The device file names the relay at ${host}:${port} (--relay-host and --mqtt-port).`);
-  else if (rec) notes.push(`The device file names the relay at ${host}:${port}: ${rec.host ? "" : "this machine's LAN address and "}the MQTT port the relay started at ${rec.startedAt} serves devices on (--relay-host and --mqtt-port change them).`);
-  else notes.push(`No relay has started on ${dataDir} yet: the device file names ${host}:${port}, ${f.relayHost === undefined ? "this machine's LAN address as guessed" : "--relay-host"} and ${f.port === undefined ? "the default port" : "--mqtt-port"} (--relay-host and --mqtt-port change them).`);
+  const hostWhy = f.relayHost !== undefined ? "--relay-host" : rec?.host ? "the address the relay listens on" : rec ? "this machine's LAN address" : "this machine's LAN address as guessed";
+  const portWhy = f.port !== undefined ? "--mqtt-port" : rec ? `the MQTT port the relay started at ${rec.startedAt} serves devices on` : "the port of the relay's settings (BTTN_MQTT_PORT, else 1883)";
+  const notes = [`${rec ? "" : `No relay has started on ${dataDir} yet. `}The device file names the relay at ${host}:${port}: ${hostWhy} and ${portWhy} (--relay-host and --mqtt-port change them).`];
   if (rec && f.port !== undefined && f.port !== rec.port) notes.push(`warning: the relay started at ${rec.startedAt} serves devices on port ${rec.port}, not ${f.port}.`);
   return { host, port, notes };
 }

@@ -87,7 +87,10 @@ when a bttn with "notPressed": {"between": "07:00-10:00"} in the config is not p
 function commandFlagLines(c: Command, name: FlagName): string[] {
   const f = flag(name);
   const help = c.flagHelp?.[name] ?? f.help ?? [];
-  const lines = help.map((l, i) => (i === 0 ? pad("  " + flagUsage(name), HELP_COLUMN) : " ".repeat(HELP_COLUMN)) + l);
+  const usage = "  " + flagUsage(name);
+  // A usage too long for its column gets a line of its own.
+  const head = usage.length < HELP_COLUMN ? [] : [usage];
+  const lines = head.concat(help.map((l, i) => (i === 0 && !head.length ? pad(usage, HELP_COLUMN) : " ".repeat(HELP_COLUMN)) + l));
   if (f.setting) lines[lines.length - 1] = pad(lines[lines.length - 1], ENV_COLUMN) + ENV[f.setting];
   return lines;
 }

@@ -8,6 +8,7 @@ import { commandHelp, HELP } from "./help";
 import { version as VERSION } from "../../../package.json";
 import { UsageError } from "./options";
 import { parseCommandLine } from "./parse";
+import { explainError } from "./start-errors";
 
 
 async function main(argv: string[]): Promise<number> {
@@ -38,7 +39,7 @@ main(process.argv.slice(2)).then(
       fatal("a port is already in use (" + e.message + "); choose another with --mqtt-port / --mqtts-port / --http-port");
       process.exit(1);
     }
-    fatal(e.stack ?? String(e));
+    fatal(explainError(e) ?? e.stack ?? String(e));
     process.exit(1);
   },
 );

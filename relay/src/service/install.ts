@@ -47,6 +47,19 @@ export function closedToOthers(path: string, exec = false): string | undefined {
   return undefined;
 }
 
+/** Why the service's user could not run this node or read this checkout's launcher and bundle, if so. */
+export function unreachable(o: { node: string; script: string }): string[] {
+  const bundle = join(dirname(o.script), "..", "dist", "bttn-relay.mjs");
+  const problems: string[] = [];
+  for (const [path, exec] of [[o.node, true], [o.script, false], [bundle, false]] as const) {
+    if (!existsSync(path)) continue; // said elsewhere (the bundle: build it)
+    const problem = closedToOthers(path, exec);
+    if (problem)
+      problems.push(`the service's user ${SERVICE_USER} could not ${exec ? "run" : "read"} ${path}: ${problem}. Put the relay where other users may read it (e.g. sudo git clone ... /opt/bttn), or open that directory (chmod o+x)`);
+  }
+  return problems;
+}
+
 function passwdEntry(root: string, user: string): { uid: number; gid: number } | undefined {
   const passwd = join(root, "etc/passwd");
   if (!existsSync(passwd)) return undefined;
@@ -75,11 +88,8 @@ export function installService(o: InstallOptions): void {
     throw new ConfigError("systemd is not running on this machine (no /run/systemd/system): `bttn-relay service unit` prints the unit, for reference with another service manager");
   const bundle = join(dirname(o.script), "..", "dist", "bttn-relay.mjs");
   if (!existsSync(bundle)) throw new ConfigError(`${bundle} is missing: the service runs the bundled relay; build it first with \`npm run build -w relay\` (again after each upgrade)`);
-  for (const [path, exec] of [[o.node, true], [o.script, false], [bundle, false]] as const) {
-    const problem = closedToOthers(path, exec);
-    if (problem)
-      throw new ConfigError(`the service's user ${SERVICE_USER} could not ${exec ? "run" : "read"} ${path}: ${problem}. Put the relay where other users may read it (e.g. sudo git clone ... /opt/bttn), or open that directory (chmod o+x)`);
-  }
+  const problem = unreachable(o)[0];
+  if (problem) throw new ConfigError(problem);
 
   if (passwdEntry(root, SERVICE_USER)) o.say(`user ${SERVICE_USER}: exists`);
   else {

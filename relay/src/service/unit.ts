@@ -32,6 +32,12 @@ export interface UnitOptions {
   script: string;
 }
 
+/** A path as one word of a unit's command line: "%" doubled (systemd's specifiers), quoted when it has blanks. */
+export function unitWord(path: string): string {
+  const p = path.replace(/%/g, "%%");
+  return /[\s"'\\]/.test(p) ? '"' + p.replace(/(["\\])/g, "\\$1") + '"' : p;
+}
+
 export function systemdUnit(o: UnitOptions): string {
   const inHome = HOME_DIRS.test(o.node) || HOME_DIRS.test(o.script);
   return `# The bttn relay as a systemd service, written by \`bttn-relay service unit\`.
@@ -46,7 +52,7 @@ Wants=network-online.target
 Type=exec
 User=${SERVICE_USER}
 Group=${SERVICE_USER}
-ExecStart=${o.node} --enable-source-maps ${o.script} run
+ExecStart=${unitWord(o.node)} --enable-source-maps ${unitWord(o.script)} run
 WorkingDirectory=${SERVICE_DATA_DIR}
 Environment=BTTN_DATA=${SERVICE_DATA_DIR}
 EnvironmentFile=-${ENV_FILE}

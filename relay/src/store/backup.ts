@@ -2,7 +2,7 @@
 // through SQLite's online backup API (better-sqlite3's db.backup()). Copying bttn.db with cp would
 // miss what sits in its WAL and could catch a page half-written.
 import Database from "better-sqlite3";
-import { closeSync, existsSync, openSync, rmSync, statSync } from "node:fs";
+import { closeSync, openSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../config/file";
 import { DB_FILE } from "./data-dir";
@@ -20,7 +20,13 @@ export interface BackupMade {
 /** Copies `<dataDir>/bttn.db` to `dest`, a file that must not exist yet (made 0600: it holds secrets). */
 export async function backupDb(dataDir: string, dest: string): Promise<BackupMade> {
   const source = join(dataDir, DB_FILE);
-  if (!existsSync(source)) throw new ConfigError(`${source} does not exist: nothing to back up (is --data right?)`);
+  try {
+    statSync(source);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new ConfigError(`${source} does not exist: nothing to back up (is --data right?)`);
+    throw new ConfigError(`cannot read ${source} (${code}): run the backup as the relay's user or root`);
+  }
   if (resolve(dest) === resolve(source)) throw new ConfigError(`${dest} is the database itself: give the backup another name`);
   const schemaVersion = readSchemaVersion(source);
   try {
