@@ -10,6 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startRig, Rig } from "./support/relay-rig";
 import { loadPage } from "../relay/src/console/page-files";
+import { acceptsGzip } from "../relay/src/console/serve";
 import { tempDir } from "./support/temp";
 
 interface Got {
@@ -85,6 +86,25 @@ t("the JS and CSS: hashed names cached for good, gzip when accepted, 304 for a k
   }
   console.log(`  console page, first load: ${(total / 1024).toFixed(1)} KB gzipped (HTML + JS + CSS)`);
   assert.ok(total <= 100 * 1024, "first page " + total + " bytes gzipped");
+});
+
+t("Accept-Encoding: gzip when listed or under *, not with q=0, not when absent", async ({ rig }) => {
+  for (const [h, want] of [
+    ["gzip", true],
+    ["deflate, gzip;q=0.5, br", true],
+    ["GZIP", true],
+    ["gzip;q=0", false],
+    ["br, gzip; q=0", false],
+    ["*", true],
+    ["*;q=0", false],
+    ["identity", false],
+    ["", false],
+    [undefined, false],
+  ] as const)
+    assert.is(acceptsGzip(h), want, String(h));
+  const refused = await getRaw(rig.relay.httpPort, "/", { "accept-encoding": "gzip;q=0, identity" });
+  assert.is(refused.headers["content-encoding"], undefined);
+  assert.match(refused.body.toString(), /^<!doctype html>/);
 });
 
 t("an unknown file under /ui/ is 404, and the API still answers JSON beside the page", async ({ rig }) => {

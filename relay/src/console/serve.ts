@@ -18,8 +18,17 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-function acceptsGzip(c: Context): boolean {
-  return /\bgzip\b/i.test(c.req.header("accept-encoding") ?? "");
+/** Whether the client takes gzip: listed in Accept-Encoding (or `*`), and not with q=0. */
+export function acceptsGzip(header: string | undefined): boolean {
+  let star = false;
+  for (const part of (header ?? "").split(",")) {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+    const taken = !q || Number(q[1]) > 0;
+    if (name.trim() === "gzip") return taken;
+    if (name.trim() === "*") star = taken;
+  }
+  return star;
 }
 
 function answer(c: Context, f: ServedFile): Response {
@@ -36,7 +45,7 @@ function answer(c: Context, f: ServedFile): Response {
     headers["X-Frame-Options"] = "DENY";
   }
   if (c.req.header("if-none-match") === f.etag) return new Response(null, { status: 304, headers });
-  const gz = acceptsGzip(c);
+  const gz = acceptsGzip(c.req.header("accept-encoding"));
   if (gz) headers["Content-Encoding"] = "gzip";
   const body = gz ? f.gz : f.body;
   headers["Content-Length"] = String(body.length);
