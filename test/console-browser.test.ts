@@ -330,7 +330,11 @@ t("API keys: made (shown once), listed with the webhook each registered for its 
   const key = (await page.locator("code.secret").textContent())!.trim();
   const hook = await fetch(ctx.base + "/api/v1/hooks", { method: "POST", headers: { "x-api-key": key, "content-type": "application/json" }, body: JSON.stringify({ url: "http://127.0.0.1:9/ha-hook", bttn: "porch" }) });
   assert.is(hook.status, 201);
-  await page.reload();
+  // The action form says which webhook a dynamic action would call now.
+  await view(ctx, "bttn/porch/not-pressed", /porch/i);
+  await page.getByLabel("Dynamic: the webhook a server registered with an API key").check();
+  await page.locator("#act-dynamic-now").filter({ hasText: "A press now calls http://127.0.0.1:9/ha-hook" }).waitFor();
+  await view(ctx, "keys", "API keys");
   const item = page.locator("li.key").filter({ hasText: "home-assistant" });
   await item.filter({ hasText: "http://127.0.0.1:9/ha-hook" }).waitFor();
   assert.match((await item.textContent())!, /for porch: http:\/\/127\.0\.0\.1:9\/ha-hook/);

@@ -9,6 +9,7 @@ import { aria, Field, FieldError } from "../field";
 import { label } from "../format";
 import type { BttnInfo, HttpAction, Preview } from "../types";
 import { buildHttp, Draft, draftOf } from "./draft";
+import { DynamicNow } from "./dynamic-now";
 import { controlFor } from "./fields";
 import { forgetTarget, takesTags } from "./insert-target";
 import { PreviewView } from "./preview";
@@ -155,6 +156,7 @@ export function ActionForm({ bttn, event, stored, readOnly, onSaved }: ActionFor
             </Field>
           ) : (
             <>
+              <DynamicNow bttn={bttn} />
               <FieldError id="act-url" error={err("act-url")} />
               <Field
                 id="act-dynamicOrigins"
