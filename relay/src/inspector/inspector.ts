@@ -58,7 +58,8 @@ export interface RunFilter {
 interface Kept {
   id: number;
   /** Without its answer: the answer's body is kept apart, cut to the bound. */
-  ran: Omit<ActionRan, "answer">;
+  /** As told (its `answer` is not read: `answer` below is the kept part of it). */
+  ran: ActionRan;
   answer?: { status: number; headers: HttpResponse["headers"]; body: string; bytes?: number };
   outcome: RunState;
   reason?: Reason;
@@ -83,12 +84,14 @@ export class Inspector {
   }
 
   private onRan(ran: ActionRan): void {
-    const { answer, ...rest } = ran;
-    const k: Kept = { id: this.nextId++, ran: rest, outcome: ran.async && !ran.reason ? "waiting" : ran.reason ? "fail" : "ok", reason: ran.reason };
+    // On every press's path: no copies (an object rest copies every field), only what is cut.
+    const answer = ran.answer;
+    const k: Kept = { id: this.nextId++, ran, outcome: ran.async && !ran.reason ? "waiting" : ran.reason ? "fail" : "ok", reason: ran.reason };
     if (answer) {
       const long = answer.body.length > this.bounds.bodyBytes;
       // A copy, not a slice: a slice of a long string keeps the whole string alive.
       k.answer = { status: answer.status, headers: answer.headers, body: long ? Buffer.from(answer.body.slice(0, this.bounds.bodyBytes)).toString() : answer.body, bytes: long ? Buffer.byteLength(answer.body) : undefined };
+      if (long) k.ran = { ...ran, answer: undefined }; // the long body is not kept through the news either
     }
     const old = this.ring[this.next];
     if (old) this.open.delete(old.ran.eventId);
