@@ -7,13 +7,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CliResult, runCli } from "./support/cli";
+import { refused, runCli, storedAction, succeeded } from "./support/cli";
 import { makePki, TestPki } from "./support/certs";
 import { closedPort, httpServer, TestServer } from "./support/servers";
 import { startSink, WebhookSink } from "./support/webhook-sink";
 import { tempDir } from "./support/temp";
-import { openDb } from "../relay/src/store/db";
-import { BttnStore } from "../relay/src/store/bttns";
 
 const PASSWORD = "pw-in-a-file-7f3a";
 const ctx = {} as { dir: { path: string; remove(): void }; sink: WebhookSink; pki: TestPki; https: TestServer; pwFile: string };
@@ -21,25 +19,8 @@ const ctx = {} as { dir: { path: string; remove(): void }; sink: WebhookSink; pk
 // Generous: each run is a Node process compiling TypeScript, slow on a busy machine.
 const cli = (args: string[]) => runCli(args, { cwd: ctx.dir.path, timeoutMs: 60_000 });
 
-function stored(id = "porch", type = "pressed") {
-  const db = openDb(join(ctx.dir.path, "data"));
-  try {
-    return new BttnStore(db).get(id)?.actions[type as "pressed"]?.http;
-  } finally {
-    db.close();
-  }
-}
-
-function ok(r: CliResult, what: string): CliResult {
-  assert.is(r.code, 0, what + ": " + r.stderr + r.stdout);
-  return r;
-}
-
-function refused(r: CliResult, re: RegExp): void {
-  assert.is(r.code, 2, "exit 2 for " + re + ": " + r.stderr);
-  assert.match(r.stderr, re);
-  assert.is(r.stdout, "");
-}
+const stored = (id = "porch", type = "pressed") => storedAction(ctx.dir.path, id, type);
+const ok = succeeded;
 
 test.before(async () => {
   ctx.dir = tempDir("cli-actions");

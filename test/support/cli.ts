@@ -1,6 +1,10 @@
 // Runs the bttn-relay CLI as a real child process, the way a user on a Pi does.
 import { ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import * as assert from "uvu/assert";
+import type { HttpAction } from "../../relay/src/config/schema";
+import { openDb } from "../../relay/src/store/db";
+import { BttnStore } from "../../relay/src/store/bttns";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const CLI = join(ROOT, "relay", "bin", "bttn-relay.js");
@@ -80,4 +84,27 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
       return c;
     },
   };
+}
+
+/** The action stored for (id, type) in the data directory under `dir`, read as the relay reads it. */
+export function storedAction(dir: string, id: string, type: string): HttpAction | undefined {
+  const db = openDb(join(dir, "data"));
+  try {
+    return new BttnStore(db).get(id)?.actions[type as "pressed"]?.http;
+  } finally {
+    db.close();
+  }
+}
+
+/** Asserts the command succeeded (exit 0), saying what it printed if not. */
+export function succeeded(r: CliResult, what: string): CliResult {
+  assert.is(r.code, 0, what + ": " + r.stderr + r.stdout);
+  return r;
+}
+
+/** Asserts the command was refused as a usage error (exit 2) with a message like `re`, and printed nothing else. */
+export function refused(r: CliResult, re: RegExp): void {
+  assert.is(r.code, 2, "exit 2 for " + re + ": " + r.stderr);
+  assert.match(r.stderr, re);
+  assert.is(r.stdout, "");
 }
