@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import { del, get, messageOf, post, seg } from "../api";
 import { announce } from "../announce";
+import { Confirm } from "../confirm";
 import { EVENT_LABELS, label } from "../format";
 import { ActionForm } from "../action/form";
 import { go, href } from "../route";
@@ -109,40 +110,28 @@ export function BttnPage({ id, event }: { id: string; event?: string }) {
           <Rename b={b} onRenamed={info.reload} />
           {rotated ? (
             <SecretOnce id={b.id} secret={rotated.secret} deviceFile={rotated.deviceFile} title="Its new secret and device file" />
-          ) : confirm === "secret" ? (
-            <div class="confirm" role="group" aria-label="Confirm a new secret">
-              <p>Give {name} a new secret? The old one stops working at once: the device goes offline until it gets the new device file.</p>
-              <button type="button" class="danger" autoFocus onClick={rotate}>
-                Yes, new secret
-              </button>
-              <button type="button" class="secondary" onClick={() => setConfirm("")}>
-                Cancel
-              </button>
-            </div>
           ) : (
-            <p>
-              <button type="button" class="secondary" onClick={() => setConfirm("secret")}>
-                New secret…
-              </button>
-            </p>
+            <Confirm
+              asking={confirm === "secret"}
+              setAsking={(on) => setConfirm(on ? "secret" : "")}
+              label="New secret…"
+              kind="secondary"
+              groupLabel="Confirm a new secret"
+              question={<>Give {name} a new secret? The old one stops working at once: the device goes offline until it gets the new device file.</>}
+              yes="Yes, new secret"
+              onYes={rotate}
+            />
           )}
-          {confirm === "remove" ? (
-            <div class="confirm" role="group" aria-label="Confirm removal">
-              <p>Remove {name} for good? Its device can no longer log in; its history is kept.</p>
-              <button type="button" class="danger" autoFocus onClick={remove}>
-                Yes, remove {name}
-              </button>
-              <button type="button" class="secondary" onClick={() => setConfirm("")}>
-                Cancel
-              </button>
-            </div>
-          ) : (
-            <p>
-              <button type="button" class="danger" onClick={() => setConfirm("remove")}>
-                Remove bttn…
-              </button>
-            </p>
-          )}
+          <Confirm
+            asking={confirm === "remove"}
+            setAsking={(on) => setConfirm(on ? "remove" : "")}
+            label="Remove bttn…"
+            kind="danger"
+            groupLabel="Confirm removal"
+            question={<>Remove {name} for good? Its device can no longer log in; its history is kept.</>}
+            yes={<>Yes, remove {name}</>}
+            onYes={remove}
+          />
           {problem && (
             <p class="error" role="alert">
               {problem}
