@@ -15,13 +15,22 @@ export function Field({ id, label, help, error, children, class: cls }: { id: st
     <div class={"field" + (error ? " field-bad" : "") + (cls ? " " + cls : "")}>
       <label for={id}>{label}</label>
       {children}
+      <FieldNotes id={id} help={help} error={error} />
+    </div>
+  );
+}
+
+/** What goes under an input: its help, then the API's complaint (the ids `aria` names). */
+export function FieldNotes({ id, help, error }: { id: string; help?: ComponentChildren; error?: string }) {
+  return (
+    <>
       {help && (
         <p id={id + "-help"} class="help">
           {help}
         </p>
       )}
       <FieldError id={id} error={error} />
-    </div>
+    </>
   );
 }
 

@@ -5,7 +5,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiProblem, del, messageOf, post, put, seg } from "../api";
-import { aria, Field, FieldError } from "../field";
+import { aria, Field, FieldError, FieldNotes } from "../field";
 import { label } from "../format";
 import type { BttnInfo, HttpAction, Preview } from "../types";
 import { buildHttp, Draft, draftOf } from "./draft";
@@ -29,12 +29,7 @@ function Check({ id, checked, onChange, children, help, error }: { id: string; c
     <div class={"field check" + (error ? " field-bad" : "")}>
       <input type="checkbox" {...aria(id, help, error)} checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} />
       <label for={id}>{children}</label>
-      {help && (
-        <p id={id + "-help"} class="help">
-          {help}
-        </p>
-      )}
-      <FieldError id={id} error={error} />
+      <FieldNotes id={id} help={help} error={error} />
     </div>
   );
 }
