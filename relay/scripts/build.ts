@@ -26,6 +26,6 @@ await build({
   logLevel: "warning",
 });
 // The WAL checkpointer runs in a worker thread that loads its file by URL beside the code.
-copyFileSync(join(root, "src/store/checkpointer.js"), join(out, "checkpointer.js"));
+copyFileSync(join(root, "src/store/sqlite/checkpointer.js"), join(out, "checkpointer.js"));
 // The web console's page, served by the bundle from dist/console-page/ (see src/console/page-files.ts).
 writePage(await buildPage(), join(out, "console-page"));

@@ -20,13 +20,11 @@ import { createLogger, Logger, LogLevel } from "./log";
 import { Pipeline } from "./press/pipeline";
 import { RelayNews } from "./news";
 import { Inspector } from "./inspector/inspector";
-import { Bttn, BttnStore } from "./store/bttns";
-import { openDb, startCheckpointer } from "./store/db";
-import { DataDirWatch, warnIfShared } from "./store/data-dir";
-import { storeHealth } from "./store/health";
-import { EventStore } from "./store/events";
-import { GroupCommit } from "./store/group-commit";
-import { CallbackStore } from "./callbacks/store";
+import type { Bttn } from "./store/bttns";
+import type { BttnRepo, EventRepo, HookRepo, KeyRepo, Store } from "./store/store";
+import { openStore } from "./store/open";
+import type { DeviceStatus } from "./store/status";
+import { GroupMembership } from "./store/membership";
 import { CallbackManager } from "./callbacks/manager";
 import { mountCallbacks } from "./callbacks/route";
 import { Bins } from "./bins/bins";
@@ -34,9 +32,6 @@ import { mountBins } from "./bins/route";
 import { LiveStreams } from "./live/streams";
 import { tellBttnChanges, tellLive } from "./live/events";
 import { guessLanAddress } from "./lan-address";
-import { StatusStore } from "./store/status";
-import { KeyStore } from "./store/keys";
-import { HookStore } from "./store/hooks";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
 import { mountConsole } from "./console/serve";
@@ -47,7 +42,6 @@ import { PressGate } from "./limits/press-gate";
 import { checkPortFree } from "./listen";
 import { StartedParts } from "./started-parts";
 import { NotPressedWatch } from "./schedule/not-pressed";
-import { NotPressedStore } from "./store/not-pressed";
 import { Clock, systemClock } from "./schedule/clock";
 import { RelayMetrics } from "./metrics/metrics";
 import { mountMetrics } from "./metrics/route";
@@ -99,6 +93,16 @@ export interface RelayOptions {
   metrics?: MetricsAccess;
   /** Home Assistant MQTT discovery (--ha-discovery); true turns on the config file's `relay.haDiscovery` (its prefix kept). */
   haDiscovery?: boolean;
+  /**
+   * Where the relay keeps its state: default the SQLite file in the data directory; a
+   * postgres:// URL for a database shared by a group of relays (scaling out, README).
+   */
+  store?: string;
+  /**
+   * With an external broker: the shared-subscription group this relay's presses come through
+   * (`$share/<group>/...`), so each press goes to one relay of the group.
+   */
+  shareGroup?: string;
 }
 
 /** Home Assistant discovery's settings when it is on: the discovery prefix, and Home Assistant's login on the embedded broker. */
@@ -113,22 +117,27 @@ export interface Relay {
   /** 0 without TLS. */
   mqttsPort: number;
   httpPort: number;
-  bttns: BttnStore;
-  events: EventStore;
+  /** Everything the relay keeps (SQLite, or PostgreSQL shared by a group). */
+  store: Store;
+  bttns: BttnRepo;
+  events: EventRepo;
   pipeline: Pipeline;
   /** Backpressure: presses in progress and their bound. */
   gate: PressGate;
   bus: Bus;
   app: Hono;
   log: Logger;
-  keys: KeyStore;
-  hooks: HookStore;
+  keys: KeyRepo;
+  hooks: HookRepo;
   /** What happens to presses and devices, for live views and metrics. */
   news: RelayNews;
   /** The last action runs with their requests and answers (masked when read). */
   inspector: Inspector;
   close(): Promise<void>;
 }
+
+/** A bttn never heard from. */
+const OFFLINE: DeviceStatus = { online: false, fw: null, bat: null, rssi: null, lastHeard: null };
 
 /** How often the relay checks for bttns changed by another process (the CLI): an old session goes within a second. */
 const BTTN_WATCH_MS = 500;
@@ -192,26 +201,18 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 
 async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | undefined, brokerCa: string | undefined, log: Logger, startedAt: number, parts: StartedParts): Promise<Relay> {
   const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
-  const db = openDb(opts.dataDir, log);
-  parts.add("the database", () => void db.close());
-  warnIfShared(opts.dataDir, log);
-  const checkpointer = startCheckpointer(db, undefined, (err) =>
-    log.error("the WAL checkpoint thread failed; the relay's own connection checkpoints instead", { error: err }),
-  );
-  parts.add("the checkpoint thread", () => checkpointer.stop());
-  const commit = new GroupCommit(db, log);
-  parts.add("the store's commits", () => {
-    commit.close();
-    log.debug("store commits", commit.stats);
+  // A relay of a group is named by its data directory's client id: restarted, it is the same member.
+  const relayId = opts.store ? relayClientId(opts.dataDir) : "relay";
+  const store = await openStore({ dataDir: opts.dataDir, url: opts.store, relayId, log, running: true });
+  parts.add("the store", async () => {
+    await store.close();
+    log.debug("store closed", store.health());
   });
-  const bttns = new BttnStore(db);
-  const events = new EventStore(db, commit);
-  const status = new StatusStore(db, commit);
-  const keys = new KeyStore(db);
-  const hooks = new HookStore(db);
-  const sync = bttns.applyConfigFile(config);
+  if (store.kind === "postgres") log.info("store: PostgreSQL, shared by the relays of a group", { database: store.where, relay: relayId, shareGroup: opts.shareGroup });
+  const { bttns, events, status, keys, hooks } = store;
+  const sync = await bttns.applyConfigFile(config);
   if (sync.added.length + sync.updated.length + sync.removed.length) log.info("config applied", { source: opts.configSource, ...sync });
-  const interrupted = events.closeInterrupted();
+  const interrupted = await events.closeInterrupted();
   if (interrupted) log.warn("events interrupted by the last shutdown were closed as failed (not re-fired)", { count: interrupted });
 
   const ha = haDiscoverySettings(opts, config);
@@ -227,6 +228,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
         ca: brokerCa,
         clientId: relayClientId(opts.dataDir),
         prefix,
+        shareGroup: opts.shareGroup,
         log,
         gate,
         availability: discoveryPrefix ? { topic: availabilityTopic(prefix), online: AVAILABLE, offline: NOT_AVAILABLE } : undefined,
@@ -247,11 +249,11 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
         haUser: ha?.password ? new HaUser({ username: ha.username, password: ha.password, discoveryPrefix: ha.prefix, prefix }) : undefined,
       });
 
-  const engine = withActionLayers(new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone, dynamicUrl: (id) => hooks.urlFor(id) }));
+  const engine = withActionLayers(new ActionEngine({ transport: new Transport({ lookup: opts.lookup }), log, timeZone: config.relay.timeZone }));
   parts.add("the action engine", () => engine.close());
   let httpPort = 0;
   const publicUrl = () => opts.publicUrl ?? config.relay.publicUrl ?? `${tls ? "https" : "http"}://${opts.host && opts.host !== "0.0.0.0" && opts.host !== "::" ? opts.host : guessLanAddress()}:${httpPort}`;
-  const callbacks = new CallbackManager(new CallbackStore(db, commit), publicUrl, log);
+  const callbacks = new CallbackManager(store.callbacks, publicUrl, log);
   const news = new RelayNews(log);
   const inspector = new Inspector(news, config.relay.inspector);
   parts.add("the request inspector", () => inspector.close());
@@ -261,6 +263,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     bttns,
     events,
     status,
+    hooks,
     engine,
     callbacks,
     log,
@@ -269,15 +272,17 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     rateLimit: config.relay.rateLimit === "off" ? undefined : config.relay.rateLimit,
   });
 
-  // Before the bus starts: the metrics count from the first press on.
+  // Before the bus starts: the metrics count from the first press on, and start from the devices' last known state.
+  const statusAtStart = new Map<string, DeviceStatus>();
+  for (const b of bttns.list()) statusAtStart.set(b.id, await status.get(b.id));
   const metrics = new RelayMetrics({
     news,
     bttnIds: () => bttns.list().map((b) => b.id),
-    initialStatus: (id) => status.get(id),
+    initialStatus: (id) => statusAtStart.get(id) ?? OFFLINE,
     gate,
     unanswered: () => pipeline.pending,
     callbacksWaiting: () => callbacks.size,
-    commit,
+    store,
     brokerConnected: () => bus.connected(),
   });
   parts.add("the metrics", () => metrics.close());
@@ -307,16 +312,26 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     const haBus = external ?? (bus as EmbeddedBus);
     // The external bus says it at every connect, with a will; the embedded broker is the relay itself.
     if (!external) bus.publish(availabilityTopic(prefix), AVAILABLE, true);
-    const discovery = new HaDiscovery({ bus: haBus, bttns, status, news, prefix, discoveryPrefix, version: VERSION, log, remembered: rememberedIn(opts.dataDir) });
+    const discovery = new HaDiscovery({ bus: haBus, bttns, status: { get: (id) => statusAtStart.get(id) ?? OFFLINE }, news, prefix, discoveryPrefix, version: VERSION, log, remembered: rememberedIn(opts.dataDir) });
     discovery.start();
     parts.add("Home Assistant discovery", () => discovery.close());
   }
   // The CLI writes from another process: notice it without waiting for traffic (reads are pure).
   const stopWatch = bttns.watch(BTTN_WATCH_MS, (err) => log.error("could not check the database for changed bttns; trying again", { error: err }));
   parts.add("the bttn watch", stopWatch);
-  const restored = pipeline.resumeWaits();
+  const restored = await pipeline.resumeWaits();
+  callbacks.startSweeping();
   parts.add("the async callbacks", () => callbacks.close()); // waiting presses stay in the store; the next start waits on
   if (restored) log.info("still waiting for async callbacks from before the restart", { count: restored });
+  if (store.kind === "postgres") {
+    // Stopped after the presses in progress are finished: until then the group must not take them for orphans.
+    const membership = new GroupMembership({ store, log, closeOrphans: (orphans) => pipeline.closeOrphans(orphans) });
+    await membership.start();
+    parts.add("the group membership", async () => {
+      await membership.stop();
+      if (!pipeline.pending) await store.relays.forget(relayId).catch(() => undefined); // a clean goodbye
+    });
+  }
   // At shutdown, after the HTTP server closed: the presses taken are finished and answered while
   // the broker is still up for their results, but no longer than the slowest action's timeout allows.
   parts.add("the presses in progress", async () => {
@@ -331,9 +346,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
 
   const app = new Hono();
   mountConsole(app, log); // the web console's page at `/`: a client of the API below
-  const dataDirWatch = new DataDirWatch(opts.dataDir, log);
-  parts.add("the data directory watch", () => dataDirWatch.stop());
-  mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => storeHealth(commit, dataDirWatch), gate);
+  mountHealth(app, bus, pipeline, startedAt, () => bttns.list().length, () => store.health(), gate);
   mountCallbacks(app, callbacks, log);
   const bins = new Bins();
   mountBins(app, bins, log);
@@ -348,7 +361,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   httpPort = http.port;
   const notPressed = new NotPressedWatch({
     bttns: () => bttns.list(),
-    store: new NotPressedStore(db, commit),
+    store: store.notPressed,
     fire: (b, window, now) => pipeline.notPressed(b, window.end, now),
     clock: opts.clock ?? systemClock,
     log,
@@ -358,7 +371,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   parts.add("the not-pressed watch", () => notPressed.stop());
   // Last: only a relay that runs shows its first admin token (one printed by a failed start would
   // be the only one, and lost).
-  ensureAdminToken(keys, log);
+  await ensureAdminToken(keys, log);
   const { mqtt: mqttPort, mqtts: mqttsPort } = bus.deviceAddress().listening;
   log.info("relay started", { broker: bus.mode, mqttPort: mqttPort || undefined, mqttsPort: mqttsPort || undefined, [http.secure ? "httpsPort" : "httpPort"]: http.port, bttns: bttns.list().length, data: opts.dataDir });
 
@@ -375,5 +388,5 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
       log.flush();
     })());
 
-  return { mqttPort, mqttsPort, httpPort: http.port, bttns, events, pipeline, gate, bus, app, log, keys, hooks, news, inspector, close };
+  return { mqttPort, mqttsPort, httpPort: http.port, store, bttns, events, pipeline, gate, bus, app, log, keys, hooks, news, inspector, close };
 }

@@ -31,11 +31,11 @@ export function actionRoutes(r: Routes, d: ApiDeps): void {
       answer: bttnInfo,
       errors: [403, 404, 409],
     },
-    ({ key, body, param }) => {
+    async ({ key, body, param }) => {
       const type = eventType(param("event"));
       const b = writableBttn(d, param("id"));
       const http = keepStoredSecrets(body.http, b.actions[type]?.http, "http.");
-      const next = d.bttns.update(b.id, { actions: { ...b.actions, [type]: { http } } })!;
+      const next = (await d.bttns.update(b.id, { actions: { ...b.actions, [type]: { http } } }))!;
       d.log.info("action set through the API", { bttn: b.id, event: type, by: key.id });
       return bttnInfoView(next, true);
     },
@@ -43,13 +43,13 @@ export function actionRoutes(r: Routes, d: ApiDeps): void {
 
   r.add(
     { method: "delete", path: "/bttns/{id}/actions/{event}", tag: "actions", summary: "Remove the action of one event type", access: "admin", status: 204, errors: [403, 404, 409] },
-    ({ key, param }) => {
+    async ({ key, param }) => {
       const type = eventType(param("event"));
       const b = writableBttn(d, param("id"));
       if (!b.actions[type]) throw notFound("bttn " + JSON.stringify(b.id) + " has no action for " + type);
       const actions = { ...b.actions };
       delete actions[type];
-      d.bttns.update(b.id, { actions });
+      await d.bttns.update(b.id, { actions });
       d.log.info("action removed through the API", { bttn: b.id, event: type, by: key.id });
     },
   );

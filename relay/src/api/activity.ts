@@ -21,12 +21,12 @@ export function activityRoutes(r: Routes, d: ApiDeps): void {
       answer: feedAnswer,
       errors: [403, 404],
     },
-    ({ key, param, query }) => ({ events: d.events.feed(bttnFor(d.bttns, key, param("id")).id, query).map(withoutCallbackTokens) }),
+    async ({ key, param, query }) => ({ events: (await d.events.feed(bttnFor(d.bttns, key, param("id")).id, query)).map(withoutCallbackTokens) }),
   );
 
   r.add(
     { method: "get", path: "/bttns/{id}/counter", tag: "activity", summary: "Event counts by type", access: "key", status: 200, answer: countersAnswer, errors: [403, 404] },
-    ({ key, param }) => d.events.getCounters(bttnFor(d.bttns, key, param("id")).id),
+    async ({ key, param }) => await d.events.getCounters(bttnFor(d.bttns, key, param("id")).id),
   );
 
   r.add(
@@ -40,7 +40,7 @@ export function activityRoutes(r: Routes, d: ApiDeps): void {
       answer: statusAnswer,
       errors: [403, 404],
     },
-    ({ key, param }) => d.status.get(bttnFor(d.bttns, key, param("id")).id),
+    async ({ key, param }) => await d.status.get(bttnFor(d.bttns, key, param("id")).id),
   );
 }
 

@@ -4,13 +4,13 @@
 // kept. Later tokens come from `bttn-relay admin token`, which also recovers from a lost one;
 // revoking every admin token does not make the relay print a new one at its next start.
 import type { Logger } from "../log";
-import type { KeyStore } from "../store/keys";
+import type { KeyRepo } from "../store/store";
 
 export const ADMIN_TOKEN_LINE = "ADMIN TOKEN, shown only now:";
 
-export function ensureAdminToken(keys: KeyStore, log: Logger): void {
-  if (keys.hasAdmin()) return;
-  const { token } = keys.create({ name: "first start", kind: "admin" });
+export async function ensureAdminToken(keys: KeyRepo, log: Logger): Promise<void> {
+  if (await keys.hasAdmin()) return;
+  const { token } = await keys.create({ name: "first start", kind: "admin" });
   log.warn(
     "==== " + ADMIN_TOKEN_LINE + " " + token + " ==== for the REST API (Authorization: Bearer <token>); save it now, the relay keeps only its hash; `bttn-relay admin token` makes another",
   );

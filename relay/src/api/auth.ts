@@ -1,12 +1,13 @@
 // Who is calling: an API key from `X-Api-Key` or `Authorization: Bearer`, checked against the
-// KeyStore, or (without either) the web console's session cookie, which stands for the admin key
+// store's keys, or (without either) the web console's session cookie, which stands for the admin key
 // that signed in and must come with the relay's own Origin on writes (same-origin.ts). A refusal is logged (never with the offered key) and answered 401 with one message
 // whatever the cause, so a caller learns nothing about which keys exist.
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Logger } from "../log";
-import type { Bttn, BttnStore } from "../store/bttns";
-import type { ApiKey, KeyStore } from "../store/keys";
+import type { Bttn } from "../store/bttns";
+import type { ApiKey } from "../store/keys";
+import type { BttnRepo, KeyRepo } from "../store/store";
 import { ApiError, forbidden, notFound } from "./errors";
 import { requireOwnOrigin } from "./same-origin";
 import { SESSION_COOKIE, Sessions } from "./sessions";
@@ -26,11 +27,11 @@ export type ClientAddress = (c: Context) => string | undefined;
  * The admin key behind the request's session cookie: undefined without a cookie, 401 for one that
  * is not (or no longer) a session, 403 for a write without the relay's own Origin.
  */
-export function sessionKey(c: Context, sessions: Sessions, keys: KeyStore): ApiKey | undefined {
+export async function sessionKey(c: Context, sessions: Sessions, keys: KeyRepo): Promise<ApiKey | undefined> {
   const id = getCookie(c, SESSION_COOKIE);
   if (id === undefined) return undefined;
   const s = sessions.get(id);
-  const key = s && keys.get(s.keyId);
+  const key = s && (await keys.get(s.keyId));
   if (!key || key.revokedAt !== null || key.kind !== "admin") {
     if (s) sessions.end(id); // its admin key was revoked: the session goes with it
     throw new ApiError(401, "the console session has ended or is not valid: sign in again");
@@ -39,15 +40,15 @@ export function sessionKey(c: Context, sessions: Sessions, keys: KeyStore): ApiK
   return key;
 }
 
-export function authenticate(c: Context, keys: KeyStore, log: Logger, remote: ClientAddress, sessions?: Sessions): ApiKey {
+export async function authenticate(c: Context, keys: KeyRepo, log: Logger, remote: ClientAddress, sessions?: Sessions): Promise<ApiKey> {
   const offered = offeredKey(c);
-  const signedIn = offered === undefined && sessions ? sessionKey(c, sessions, keys) : undefined;
+  const signedIn = offered === undefined && sessions ? await sessionKey(c, sessions, keys) : undefined;
   if (signedIn) return signedIn;
   if (offered === undefined) {
     log.repeated("api-nokey|" + remote(c), "API requests without credentials from " + remote(c), "info", "API request without credentials refused", { method: c.req.method, path: c.req.path, from: remote(c) });
     throw new ApiError(401, "this needs an API key: send it as X-Api-Key or as Authorization: Bearer <key>");
   }
-  const v = keys.verify(offered);
+  const v = await keys.verify(offered);
   if (!v.ok) {
     // Summarised per address and cause: a key guesser gets one line per 10 s, not one per guess.
     log.repeated("api-badkey|" + remote(c) + "|" + v.why, "API requests refused from " + remote(c) + " (" + v.why + ")", "warn", "API request with invalid credentials refused", { method: c.req.method, path: c.req.path, from: remote(c), why: v.why, keyId: v.keyId });
@@ -69,7 +70,7 @@ export function mayActFor(key: ApiKey, bttn: Pick<Bttn, "id" | "createdAt">): bo
 }
 
 /** The bttn `id` as `key` may see it: 403 outside the key's bttns, 404 when there is no such bttn. */
-export function bttnFor(bttns: BttnStore, key: ApiKey, id: string): Bttn {
+export function bttnFor(bttns: BttnRepo, key: ApiKey, id: string): Bttn {
   const b = bttns.get(id);
   if (key.kind !== "admin" && !key.bttns.includes(id)) throw forbidden("this key does not act for bttn " + JSON.stringify(id));
   if (!b) throw notFound("no bttn " + JSON.stringify(id));

@@ -53,12 +53,12 @@ export function bttnRoutes(r: Routes, d: ApiDeps): void {
       answer: bttnCreated,
       errors: [403, 409],
     },
-    ({ key, body }) => {
+    async ({ key, body }) => {
       const { id, deviceFile: fileOptions, actions, device, ...props } = body;
       if (d.bttns.get(id)) throw conflict("a bttn " + JSON.stringify(id) + " exists already");
       const secret = newSecret();
       const file = deviceFile(d, id, secret, fileOptions);
-      const b = d.bttns.create(id, "api", secret, { props, actions, device });
+      const b = await d.bttns.create(id, "api", secret, { props, actions, device });
       d.log.info("bttn added through the API", { bttn: id, by: key.id });
       return { bttn: bttnInfoView(b, true), secret, deviceFile: file };
     },
@@ -78,11 +78,11 @@ export function bttnRoutes(r: Routes, d: ApiDeps): void {
       answer: bttnInfo,
       errors: [403, 404, 409],
     },
-    ({ key, body, param }) => {
+    async ({ key, body, param }) => {
       const b = writableBttn(d, param("id"));
       const { actions: sent, device, ...props } = body;
       const actions = keepStoredActionSecrets(sent, b.actions);
-      const next = d.bttns.update(b.id, { props, actions, device })!;
+      const next = (await d.bttns.update(b.id, { props, actions, device }))!;
       d.log.info("bttn replaced through the API", { bttn: b.id, by: key.id });
       return bttnInfoView(next, true);
     },
@@ -90,10 +90,10 @@ export function bttnRoutes(r: Routes, d: ApiDeps): void {
 
   r.add(
     { method: "delete", path: "/bttns/{id}", tag: "bttns", summary: "Remove a bttn (its history is kept)", access: "admin", status: 204, errors: [403, 404, 409] },
-    ({ key, param }) => {
+    async ({ key, param }) => {
       const b = writableBttn(d, param("id"));
-      d.bttns.remove(b.id);
-      d.hooks.removeForBttn(b.id);
+      await d.bttns.remove(b.id);
+      await d.hooks.removeForBttn(b.id);
       d.log.info("bttn removed through the API", { bttn: b.id, by: key.id });
     },
   );
@@ -112,11 +112,11 @@ export function bttnRoutes(r: Routes, d: ApiDeps): void {
       answer: secretRotated,
       errors: [403, 404, 409],
     },
-    ({ key, body, param }) => {
+    async ({ key, body, param }) => {
       const b = writableBttn(d, param("id"));
       const secret = newSecret();
       const file = deviceFile(d, b.id, secret, body.deviceFile);
-      d.bttns.update(b.id, { secret });
+      await d.bttns.update(b.id, { secret });
       d.log.info("bttn secret changed through the API", { bttn: b.id, by: key.id });
       return { id: b.id, secret, deviceFile: file };
     },

@@ -1,13 +1,9 @@
-// What the API's routes work with: the stores (the BttnStore is the one source of truth for bttns)
+// What the API's routes work with: the store's parts (its bttns are the one source of truth for bttns)
 // and the log. Kept apart from index.ts so each resource file can import it without a cycle.
 import type { Inspector } from "../inspector/inspector";
 import type { Logger } from "../log";
 import type { ClientAddress } from "./auth";
-import type { BttnStore } from "../store/bttns";
-import type { EventStore } from "../store/events";
-import type { HookStore } from "../store/hooks";
-import type { KeyStore } from "../store/keys";
-import type { StatusStore } from "../store/status";
+import type { BttnRepo, EventRepo, HookRepo, KeyRepo, StatusRepo } from "../store/store";
 import type { LoginThrottleOptions } from "../bus/login-throttle";
 import type { Sessions } from "./sessions";
 import type { Pipeline } from "../press/pipeline";
@@ -17,11 +13,11 @@ import type { LiveStreams } from "../live/streams";
 import type { ActionEngine } from "../engine/engine";
 
 export interface ApiDeps {
-  bttns: BttnStore;
-  events: EventStore;
-  status: StatusStore;
-  keys: KeyStore;
-  hooks: HookStore;
+  bttns: BttnRepo;
+  events: EventRepo;
+  status: StatusRepo;
+  keys: KeyRepo;
+  hooks: HookRepo;
   log: Logger;
   /** Where devices reach the MQTT broker, for the device files the API hands out; host default: the relay's LAN address. */
   mqtt?: { host?: string; port: number };

@@ -32,11 +32,11 @@ export function hookRoutes(r: Routes, d: ApiDeps): void {
       answer: hookAnswer,
       errors: [403, 404, 409],
     },
-    ({ key, body }) => {
+    async ({ key, body }) => {
       const bttn = bttnFor(d.bttns, key, body.bttn ?? onlyBttn(key));
       const refused = registrationProblem(bttn.actions, body.url);
       if (refused) throw badField("body", "url", refused);
-      const r = d.hooks.register({ bttn: bttn.id, url: body.url, keyId: key.id });
+      const r = await d.hooks.register({ bttn: bttn.id, url: body.url, keyId: key.id });
       if ("full" in r) throw conflict("this key has " + MAX_HOOKS_PER_KEY + " webhooks already: delete some first");
       d.log.info(r.fresh ? "webhook registered" : "webhook registered again", { hook: r.hook.id, bttn: bttn.id, by: key.id, url: r.hook.url });
       return hookView(r.hook);
@@ -45,14 +45,14 @@ export function hookRoutes(r: Routes, d: ApiDeps): void {
 
   r.add(
     { method: "get", path: "/hooks", tag: "hooks", summary: "The key's webhooks (an admin sees all)", access: "key", status: 200, answer: hookList },
-    ({ key }) => ({ hooks: d.hooks.list(key.kind === "admin" ? undefined : key.id).map(hookView) }),
+    async ({ key }) => ({ hooks: (await d.hooks.list(key.kind === "admin" ? undefined : key.id)).map(hookView) }),
   );
 
   r.add(
     { method: "delete", path: "/hooks/{id}", tag: "hooks", summary: "Delete a webhook of this key (an admin: any)", access: "key", status: 204, errors: [404] },
-    ({ key, param }) => {
+    async ({ key, param }) => {
       const id = param("id");
-      if (!d.hooks.remove(id, key)) throw notFound("no webhook " + JSON.stringify(id) + " of this key");
+      if (!await d.hooks.remove(id, key)) throw notFound("no webhook " + JSON.stringify(id) + " of this key");
       d.log.info("webhook deleted", { hook: id, by: key.id });
     },
   );

@@ -7,8 +7,8 @@ import type { Routes } from "./route";
 import { keyBody, keyCreated, keyList } from "./schemas";
 
 export function keyRoutes(r: Routes, d: ApiDeps): void {
-  r.add({ method: "get", path: "/keys", tag: "keys", summary: "Every API key, revoked ones included (never the key itself)", access: "admin", status: 200, answer: keyList, errors: [403] }, () => ({
-    keys: d.keys.list().map(keyView),
+  r.add({ method: "get", path: "/keys", tag: "keys", summary: "Every API key, revoked ones included (never the key itself)", access: "admin", status: 200, answer: keyList, errors: [403] }, async () => ({
+    keys: (await d.keys.list()).map(keyView),
   }));
 
   r.add(
@@ -24,12 +24,12 @@ export function keyRoutes(r: Routes, d: ApiDeps): void {
       answer: keyCreated,
       errors: [403],
     },
-    ({ key, body }) => {
+    async ({ key, body }) => {
       body.bttns.forEach((id, i) => {
         if (!d.bttns.get(id)) throw badField("body", "bttns." + i, "no bttn " + JSON.stringify(id));
       });
       const bttns = [...new Set(body.bttns)];
-      const made = d.keys.create({ name: body.name, kind: body.kind, bttns });
+      const made = await d.keys.create({ name: body.name, kind: body.kind, bttns });
       d.log.info("API key created", { id: made.key.id, name: made.key.name, kind: made.key.kind, bttns, by: key.id });
       return { ...keyView(made.key), key: made.token };
     },
@@ -37,9 +37,9 @@ export function keyRoutes(r: Routes, d: ApiDeps): void {
 
   r.add(
     { method: "delete", path: "/keys/{id}", tag: "keys", summary: "Revoke an API key", access: "admin", status: 204, errors: [403, 404] },
-    ({ key, param }) => {
+    async ({ key, param }) => {
       const id = param("id");
-      if (!d.keys.revoke(id)) throw notFound("no API key " + JSON.stringify(id));
+      if (!await d.keys.revoke(id)) throw notFound("no API key " + JSON.stringify(id));
       d.log.info("API key revoked", { id, by: key.id });
     },
   );

@@ -40,14 +40,14 @@ export function previewRoutes(r: Routes, d: ApiDeps): void {
       answer: previewAnswer,
       errors: [404, 409],
     },
-    ({ body, param }) => {
+    async ({ body, param }) => {
       const type = eventType(param("event"));
       const b = d.bttns.get(param("id"));
       if (!b) throw notFound("no bttn " + JSON.stringify(param("id")));
       const stored = b.actions[type]?.http;
       const action = body.http ? keepStoredSecrets(body.http, stored, "http.") : stored;
       if (!action) throw notFound("bttn " + JSON.stringify(b.id) + " has no action for " + type + ": send one in the body to preview it");
-      const counters = d.events.getCounters(b.id);
+      const counters = await d.events.getCounters(b.id);
       counters[type]++;
       if (type !== "heartbeat") counters.total++;
       const now = Date.now();
@@ -61,6 +61,7 @@ export function previewRoutes(r: Routes, d: ApiDeps): void {
         age: 0,
         counters,
         callbackUrl: action.async ? (d.publicUrl?.() ?? "").replace(/\/+$/, "") + CALLBACK_PLACEHOLDER : undefined,
+        dynamicUrl: action.url === "dynamic" ? await d.hooks.urlFor(b.id) : undefined,
       };
       let req;
       try {

@@ -4,7 +4,8 @@
 import type { Context, Hono } from "hono";
 import type { z } from "zod";
 import type { Logger } from "../log";
-import type { ApiKey, KeyStore } from "../store/keys";
+import type { ApiKey } from "../store/keys";
+import type { KeyRepo } from "../store/store";
 import { authenticate, ClientAddress, requireAdmin } from "./auth";
 import { ApiError, invalid } from "./errors";
 import type { Sessions } from "./sessions";
@@ -93,7 +94,7 @@ export class Routes {
 
   constructor(
     private readonly app: Hono,
-    private readonly keys: KeyStore,
+    private readonly keys: KeyRepo,
     private readonly log: Logger,
     private readonly clientAddress: ClientAddress = () => undefined,
     private readonly sessions?: Sessions,
@@ -105,7 +106,7 @@ export class Routes {
   ): void {
     this.register(spec, async (c) => {
       // Credentials before input: a caller without them learns nothing about what the route takes.
-      const key = authenticate(c, this.keys, this.log, this.clientAddress, this.sessions);
+      const key = await authenticate(c, this.keys, this.log, this.clientAddress, this.sessions);
       if (spec.access === "admin") requireAdmin(key);
       const call = await this.input<B, Q>(c, spec);
       return answer(c, spec, await handler({ ...call, key }));

@@ -35,7 +35,7 @@ export function sessionRoutes(r: Routes, d: ApiDeps, sessions: Sessions, throttl
       status: 204,
       errors: [401, 403, 429],
     },
-    ({ c, body }) => {
+    async ({ c, body }) => {
       const origin = c.req.header("origin");
       if (origin !== undefined && !isOwnOrigin(c, origin)) throw forbidden("cross-origin sign-in refused: Origin is not this relay's (" + ownOrigin(c) + ")");
       const address = from(c);
@@ -44,7 +44,7 @@ export function sessionRoutes(r: Routes, d: ApiDeps, sessions: Sessions, throttl
         const s = Math.ceil(lockedMs / 1000);
         throw new ApiError(429, "too many wrong tokens from this address: try again in " + s + " s", undefined, undefined, undefined, { "Retry-After": String(s) });
       }
-      const v = d.keys.verify(body.token);
+      const v = await d.keys.verify(body.token);
       if (!v.ok) {
         const lockout = throttle.failed(address);
         d.log.repeated("console-signin|" + address, "console sign-ins refused from " + address, "warn", "console sign-in with a wrong token refused", { from: address, why: v.why, lockoutMs: lockout || undefined });
@@ -60,20 +60,20 @@ export function sessionRoutes(r: Routes, d: ApiDeps, sessions: Sessions, throttl
 
   r.addOpen(
     { method: "get", path: "/session", tag: "session", summary: "Whether the session cookie is signed in, and until when", access: "public", status: 200, answer: sessionAnswer, errors: [401] },
-    ({ c }) => {
+    async ({ c }) => {
       const id = getCookie(c, SESSION_COOKIE);
-      if (id === undefined || !sessionKey(c, sessions, d.keys)) throw new ApiError(401, "not signed in");
+      if (id === undefined || !await sessionKey(c, sessions, d.keys)) throw new ApiError(401, "not signed in");
       return { expiresAt: new Date(sessions.get(id)!.expiresAt).toISOString() };
     },
   );
 
   r.addOpen(
     { method: "delete", path: "/session", tag: "session", summary: "Sign out: the session ends and its cookie is cleared", access: "public", status: 204, errors: [403] },
-    ({ c }) => {
+    async ({ c }) => {
       const id = getCookie(c, SESSION_COOKIE);
       let key: ApiKey | undefined;
       try {
-        key = id === undefined ? undefined : sessionKey(c, sessions, d.keys); // a write: its Origin is checked
+        key = id === undefined ? undefined : await sessionKey(c, sessions, d.keys); // a write: its Origin is checked
       } catch (e) {
         if (!(e instanceof ApiError) || e.status !== 401) throw e; // an ended session: just clear the cookie
       }

@@ -8,7 +8,7 @@ import type { Bus, DeviceAddress, OnMessage } from "./bus";
 import type { PressGate } from "../limits/press-gate";
 import { mayPublish, maySubscribe } from "./acl";
 import { AckHold } from "./ack-hold";
-import type { BttnStore } from "../store/bttns";
+import type { BttnRepo } from "../store/store";
 import type { Logger } from "../log";
 import type { TlsPem } from "../tls-files";
 import { listen } from "../listen";
@@ -28,7 +28,7 @@ export interface EmbeddedOptions {
   tls?: { port: number; pem: TlsPem };
   host?: string;
   prefix: string;
-  bttns: BttnStore;
+  bttns: BttnRepo;
   log: Logger;
   /** Bounds on connections and packets (defaults: DEFAULT_MQTT_LIMITS); tests set small ones. */
   limits?: Partial<MqttLimits>;
@@ -90,7 +90,10 @@ export class EmbeddedBus implements Bus {
       packet.keepalive = boundedKeepalive(packet.keepalive ?? 0, limits.maxKeepaliveS);
       done(null, true);
     };
-    aedes.authenticate = (client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done) => {
+    // Async: a bttn not in memory is looked up in the store once (one just added by another process).
+    aedes.authenticate = (client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done) =>
+      void login(client, username, password, done).catch(() => done(authError("server unavailable", 3), false));
+    const login = async (client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done: Parameters<typeof aedes.authenticate>[3]) => {
       const id = username ?? "";
       const address = from(client);
       const locked = throttle.lockedFor(address);
@@ -117,7 +120,7 @@ export class EmbeddedBus implements Bus {
         this.haClients.add(client);
         return done(null, true);
       }
-      if (!id || !password || !bttns.authenticate(id, password.toString("utf8"))) {
+      if (!id || !password || !(await bttns.authenticate(id, password.toString("utf8")))) {
         const lockout = throttle.failed(address);
         log.repeated("mqtt-login|" + address, "refused logins from " + address, "warn", "mqtt login refused", { from: address, bttn: id || "(none)", client: client.id, why: !id ? "no username" : bttns.get(id) ? "wrong secret" : "unknown bttn" });
         if (lockout) log.repeated("mqtt-lockout|" + address, "lockouts of " + address, "warn", "mqtt logins from this address locked out after repeated failures", { from: address, seconds: lockout / 1000 });

@@ -13,6 +13,11 @@ export interface ExternalOptions {
   password?: string;
   clientId: string;
   prefix: string;
+  /**
+   * Subscribe to presses as a member of this shared-subscription group (`$share/<group>/...`): the
+   * broker hands each press to one member. Status messages still reach every member.
+   */
+  shareGroup?: string;
   log: Logger;
   /** PEM text of a CA for mqtts:// brokers with a private certificate. */
   ca?: string;
@@ -88,7 +93,11 @@ export class ExternalBus implements Bus {
         log.info("connected to broker", { url: redactUrl(url), sessionPresent: connack.sessionPresent });
         if (this.opts.availability) this.publish(this.opts.availability.topic, this.opts.availability.online, true);
         for (const filter of this.watches.keys()) this.subscribeWatch(filter);
-        client.subscribe([prefix + "/+/event", prefix + "/+/status"], { qos: 1 }, (err, granted) => {
+        const events = prefix + "/+/event";
+        // Our persistent session keeps the subscriptions of earlier runs: a member of a group that
+        // still held the plain one would get every press twice (once for the group, once for itself).
+        if (this.opts.shareGroup) client.unsubscribe(events);
+        client.subscribe([this.opts.shareGroup ? "$share/" + this.opts.shareGroup + "/" + events : events, prefix + "/+/status"], { qos: 1 }, (err, granted) => {
           const refused = (granted ?? []).filter((g) => g.qos === 128);
           if (err || refused.length) {
             const msg = err ? err.message : "broker refused subscription to " + refused.map((g) => g.topic).join(", ");

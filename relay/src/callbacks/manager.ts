@@ -5,9 +5,17 @@
 //
 // A wait is a value the press path awaits (`AsyncWait.verdict`), with one hook (`waiting`) that
 // tells the bttn how much longer it waits; the manager knows nothing of MQTT or results.
+//
+// In a group of relays (one shared store) the server may call back any relay, and any relay may
+// be down when a deadline passes. So whoever decides a press first takes its row from the store
+// (`claim`); the one that gets it concludes, everyone else lets go. The relay that fired the press
+// decides it when the verdict reaches it or at its deadline; another relay decides it when the
+// verdict reaches that relay (`OthersPresses` concludes it there), and every relay sweeps for
+// rows whose deadline passed a while ago (their relay is gone) and concludes those.
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../log";
-import { CallbackRow, CallbackStore, hashToken } from "./store";
+import type { CallbackRepo, CallbackRow } from "../store/store";
+import { hashToken } from "./token";
 import type { Verdict } from "./verdict";
 
 /** How many times a server may say Wait for one press. */
@@ -17,8 +25,9 @@ export const MAX_WAITS = 10;
 export type Outcome = Exclude<Verdict, "wait"> | "timeout";
 
 /**
- * What a wait's promise resolves to: its outcome, or `closed` when the relay stops while the press
- * still waits (its row stays in the store and the next start waits on, see `restore`).
+ * What a wait's promise resolves to: its outcome, or `closed` when this relay will not conclude
+ * it: the relay stops while the press still waits (its row stays in the store and the next start
+ * waits on, see `restore`), or another relay of the group decided it.
  */
 export type WaitEnd = Outcome | "closed";
 
@@ -52,20 +61,42 @@ interface Entry extends CallbackRow {
 
 export type Receipt = "accepted" | "unknown" | "too-many-waits";
 
+/**
+ * What to do with a press this relay does not wait for (another relay fired it, or this one before
+ * a restart): conclude it once it is decided here, and tell its bttn it waits longer.
+ */
+export interface OthersPresses {
+  decided(row: CallbackRow, outcome: Outcome): void;
+  waiting(row: CallbackRow): WaitingHook;
+}
+
+/** A waiting press whose relay is gone is concluded this long after its deadline by another relay. */
+export const ORPHAN_GRACE_MS = 2_000;
+/** How often each relay looks for such presses. */
+export const SWEEP_MS = 1_000;
+
 export class CallbackManager {
   private entries = new Map<string, Entry>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private closed = false;
+  private others: OthersPresses = { decided: () => undefined, waiting: () => () => undefined };
 
   constructor(
-    private readonly store: CallbackStore,
+    private readonly store: CallbackRepo,
     private readonly publicUrl: () => string,
     private readonly log: Logger,
   ) {}
+
+  /** The press path says how it concludes presses decided here that no wait of this relay awaits. */
+  handOthersTo(others: OthersPresses): void {
+    this.others = others;
+  }
 
   get size(): number {
     return this.entries.size;
   }
 
-  /** How long the press of `eventId` still waits, if it is waiting on a callback. */
+  /** How long the press of `eventId` still waits, if this relay waits on its callback. */
   remainingFor(eventId: number): number | undefined {
     for (const e of this.entries.values()) if (e.eventId === eventId && !e.requesting) return Math.max(0, e.deadline - Date.now());
     return undefined;
@@ -96,21 +127,28 @@ export class CallbackManager {
   private firstRequestDone(e: Entry, succeeded: boolean): void {
     if (this.entries.get(e.tokenHash) !== e) return;
     e.requesting = false;
-    if (!succeeded) return this.decide(e, "closed"); // nobody awaits it: the request's own failure concludes the press
-    if (e.early) return this.decide(e, e.early);
+    if (!succeeded) {
+      // Nobody awaits it: the request's own failure concludes the press; the row goes.
+      this.drop(e, "closed");
+      void this.store.claim(e.tokenHash).catch(() => undefined);
+      return;
+    }
+    if (e.early) return void this.decide(e, e.early);
     this.arm(e);
     e.waiting(e.deadline - Date.now());
   }
 
   /** A verdict from the server (through the callback URL). */
-  receive(token: string, verdict: Verdict): Receipt {
-    const e = this.entries.get(hashToken(token));
-    if (!e || e.early) return "unknown";
+  async receive(token: string, verdict: Verdict): Promise<Receipt> {
+    const tokenHash = hashToken(token);
+    const e = this.entries.get(tokenHash);
+    if (!e) return this.receiveForOther(tokenHash, verdict);
+    if (e.early) return "unknown";
     if (verdict === "wait") {
       if (e.waits >= MAX_WAITS) return "too-many-waits";
       e.waits++;
       e.deadline = Date.now() + e.timeoutMs;
-      this.store.extend(e.tokenHash, e.deadline, e.waits);
+      await this.store.extend(e.tokenHash, e.deadline, e.waits);
       if (!e.requesting) {
         this.arm(e);
         e.waiting(e.timeoutMs);
@@ -118,22 +156,44 @@ export class CallbackManager {
       return "accepted";
     }
     // The server may answer on the callback before its answer to our request arrived.
-    if (e.requesting) e.early = verdict;
-    else this.decide(e, verdict);
+    if (e.requesting) {
+      e.early = verdict;
+      return "accepted";
+    }
+    return (await this.decide(e, verdict)) ? "accepted" : "unknown";
+  }
+
+  /** A callback for a press another relay fired (or this one, before a restart that lost its wait). */
+  private async receiveForOther(tokenHash: string, verdict: Verdict): Promise<Receipt> {
+    if (verdict === "wait") {
+      const row = await this.store.find(tokenHash);
+      if (!row) return "unknown";
+      if (row.waits >= MAX_WAITS) return "too-many-waits";
+      const timeoutMs = Math.max(0, row.deadline - Date.now()); // its action's timeout is the firing relay's to know: the rest of this one
+      await this.store.extend(tokenHash, Date.now() + timeoutMs, row.waits + 1);
+      this.others.waiting(row)(timeoutMs);
+      return "accepted";
+    }
+    const row = await this.store.claim(tokenHash);
+    if (!row) return "unknown";
+    this.others.decided(row, verdict);
     return "accepted";
   }
 
   /**
    * After a restart: wait again for every press whose first request had succeeded; `waitingFor`
-   * gives the hook of each (a Wait from the server is told to its bttn again).
+   * gives the hook of each (a Wait from the server is told to its bttn again). A row whose press
+   * ended otherwise (closed as interrupted) goes; a press still running is another relay's.
    */
-  restore(isWaiting: (eventId: number) => boolean, timeoutFor: (row: CallbackRow) => number, waitingFor: (row: CallbackRow) => WaitingHook): RestoredWait[] {
+  async restore(stateOf: (eventId: number) => Promise<string | undefined>, timeoutFor: (row: CallbackRow) => number, waitingFor: (row: CallbackRow) => WaitingHook): Promise<RestoredWait[]> {
     const restored: RestoredWait[] = [];
-    for (const row of this.store.all()) {
-      if (!isWaiting(row.eventId)) {
-        this.store.remove(row.tokenHash); // its press was closed otherwise (interrupted request)
+    for (const row of await this.store.all()) {
+      const state = await stateOf(row.eventId);
+      if (state !== "waiting") {
+        if (state !== "running") await this.store.claim(row.tokenHash);
         continue;
       }
+      if (this.entries.has(row.tokenHash)) continue;
       const { entry, verdict } = this.enter(row, false, timeoutFor(row), waitingFor(row));
       this.arm(entry);
       restored.push({ row, verdict });
@@ -141,25 +201,89 @@ export class CallbackManager {
     return restored;
   }
 
-  private arm(e: Entry): void {
-    if (e.timer) clearTimeout(e.timer);
-    e.timer = setTimeout(() => {
-      if (this.entries.get(e.tokenHash) !== e) return;
-      this.log.info("async callback did not come in time", { bttn: e.bttn, event: e.eventId, waits: e.waits });
-      this.decide(e, "timeout");
-    }, Math.max(0, e.deadline - Date.now()));
+  /**
+   * Every SWEEP_MS: presses whose deadline passed more than ORPHAN_GRACE_MS ago and that nobody
+   * decided (their relay is gone) are taken and concluded here, as timed out. Once per press
+   * across the group: the store gives each row to one relay.
+   */
+  startSweeping(): void {
+    let busy = false;
+    this.sweeper = setInterval(() => {
+      if (busy || this.closed) return;
+      busy = true;
+      this.sweep()
+        .catch((err: unknown) => this.log.warn("could not look for async callbacks past their deadline; trying again", { error: err as Error }))
+        .finally(() => (busy = false));
+    }, SWEEP_MS);
+    this.sweeper.unref();
   }
 
-  /** The wait is over: its row goes, and whoever awaits the verdict learns it. */
-  private decide(e: Entry, end: WaitEnd): void {
+  private async sweep(): Promise<void> {
+    for (const row of await this.store.claimExpired(Date.now() - ORPHAN_GRACE_MS)) {
+      const e = this.entries.get(row.tokenHash);
+      this.log.info("async callback did not come in time", { bttn: row.bttn, event: row.eventId, waits: row.waits });
+      if (e) this.drop(e, "timeout");
+      else this.others.decided(row, "timeout");
+    }
+  }
+
+  private arm(e: Entry): void {
+    if (e.timer) clearTimeout(e.timer);
+    e.timer = setTimeout(() => void this.expire(e), Math.max(0, e.deadline - Date.now()));
+  }
+
+  /** This relay's deadline for a wait: another relay may have moved it (a Wait it took) or decided the press. */
+  private async expire(e: Entry): Promise<void> {
+    if (this.entries.get(e.tokenHash) !== e) return;
+    try {
+      const row = await this.store.find(e.tokenHash);
+      if (this.entries.get(e.tokenHash) !== e) return;
+      if (!row) return this.drop(e, "closed"); // decided by another relay
+      if (row.deadline > Date.now()) {
+        e.deadline = row.deadline;
+        e.waits = row.waits;
+        return this.arm(e);
+      }
+    } catch (err) {
+      // The store is away: try again shortly (the sweep of any relay decides it otherwise).
+      this.log.warn("could not check an async callback's deadline; trying again", { bttn: e.bttn, event: e.eventId, error: err as Error });
+      e.timer = setTimeout(() => void this.expire(e), SWEEP_MS);
+      return;
+    }
+    this.log.info("async callback did not come in time", { bttn: e.bttn, event: e.eventId, waits: e.waits });
+    await this.decide(e, "timeout");
+  }
+
+  /**
+   * Decides a press this relay waits for: its row is taken from the store, and whoever awaits the
+   * verdict learns it. False when another relay took it first (this relay lets go).
+   */
+  private async decide(e: Entry, end: Outcome): Promise<boolean> {
+    let row: CallbackRow | undefined;
+    try {
+      row = await this.store.claim(e.tokenHash);
+    } catch (err) {
+      // Not taken: another relay, or this one once the store is back, decides it at its deadline.
+      this.log.warn("could not record an async callback's verdict; the press is decided at its deadline", { bttn: e.bttn, event: e.eventId, error: err as Error });
+      if (!e.timer && !e.requesting) this.arm(e);
+      return false;
+    }
+    if (this.entries.get(e.tokenHash) !== e) return false;
+    this.drop(e, row ? end : "closed");
+    return !!row;
+  }
+
+  /** This relay stops waiting: the wait ends with `end`. */
+  private drop(e: Entry, end: WaitEnd): void {
     if (e.timer) clearTimeout(e.timer);
     this.entries.delete(e.tokenHash);
-    this.store.remove(e.tokenHash);
     e.end(end);
   }
 
-  /** Stops the timers; the rows stay, so the next start waits on. Each wait still open ends `closed`. */
+  /** Stops the timers; the rows stay, so the next start (or another relay) waits on. Each wait still open ends `closed`. */
   close(): void {
+    this.closed = true;
+    clearInterval(this.sweeper);
     for (const e of this.entries.values()) {
       if (e.timer) clearTimeout(e.timer);
       e.end("closed");

@@ -1,6 +1,6 @@
 // The public callback endpoint: `<publicUrl>/callback/<token>`, POST or PUT with JSON
 // {"result": "..."} or a form body, or GET with ?result=. Answers 200 accepted, 400 malformed,
-// 404 unknown/used/expired token, 409 too many Waits, 413 too large.
+// 404 unknown/used/expired token, 409 too many Waits, 413 too large, 503 store unavailable (send again).
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "../log";
@@ -38,7 +38,14 @@ export function mountCallbacks(app: Hono, callbacks: CallbackManager, log: Logge
     }
     const verdict = parseVerdict(word);
     if (!verdict) return c.json({ error: "result: must be one of " + ACCEPTED_RESULTS }, 400);
-    const receipt = TOKEN.test(token) ? callbacks.receive(token, verdict) : "unknown";
+    let receipt;
+    try {
+      receipt = TOKEN.test(token) ? await callbacks.receive(token, verdict) : "unknown";
+    } catch (err) {
+      // The store is away: nothing was decided, so the server may send its verdict again.
+      log.warn("could not take a callback's verdict: the store is unavailable", { error: err as Error });
+      return c.json({ error: "the relay cannot record the verdict now; send it again shortly" }, 503, { "Retry-After": "1" });
+    }
     if (receipt === "unknown") {
       log.info("callback for an unknown, used or expired token");
       return c.json({ error: "unknown, used or expired callback" }, 404);

@@ -78,7 +78,7 @@ const ACTION_DETAILS = [
 ];
 
 /** The flags that set the relay's settings, in the order of `run`'s options in --help. */
-const RUN_FLAGS: FlagName[] = ["broker", "broker-username", "broker-password", "broker-ca", "mqtt-port", "mqtts-port", "http-port", "tls-cert", "tls-key", "host", "data", "config", "log-level", "public-url", "metrics-open", "ha-discovery"];
+const RUN_FLAGS: FlagName[] = ["broker", "broker-username", "broker-password", "broker-ca", "mqtt-port", "mqtts-port", "http-port", "tls-cert", "tls-key", "host", "data", "config", "log-level", "public-url", "metrics-open", "ha-discovery", "store", "share-group"];
 
 export const COMMANDS: Command[] = [
   {

@@ -36,6 +36,8 @@ export const FLAGS = {
   "public-url": { value: "URL", setting: "publicUrl", help: ["where webhook servers reach this relay, for async", "callback URLs (default http://<LAN address>:<http port>,", "https:// with --tls-cert)"] },
   "metrics-open": { setting: "metricsOpen", help: ["serve GET /metrics without credentials (default: it", 'needs an admin token; or relay.metrics: "open")'] },
   "ha-discovery": { setting: "haDiscovery", help: ["publish Home Assistant MQTT discovery (or", "relay.haDiscovery; the embedded broker needs its", "password for Home Assistant's login, see README)"] },
+  store: { value: "URL", setting: "store", help: ["keep state in PostgreSQL (postgres://user:pw@host/db),", "shared by a group of relays (default: SQLite in --data;", "README: Scaling out)"] },
+  "share-group": { value: "NAME", setting: "shareGroup", help: ["with --broker and --store: take presses as a member", "of this shared-subscription group (each press goes", "to one relay of the group)"] },
   name: { value: "NAME", help: ["the bttn's name (the <NAME> tag)"] },
   "relay-host": { value: "HOST", help: ["the relay's address in the device file (default: the", "one the relay recorded at its start, else this", "machine's LAN address)"] },
   "new-secret": { help: ["give the bttn a new secret and put it in the file", "(the board holding the old one stops connecting)"] },

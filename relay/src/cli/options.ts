@@ -25,6 +25,10 @@ export interface RunSettings {
   metricsOpen: boolean;
   /** Home Assistant MQTT discovery. */
   haDiscovery: boolean;
+  /** A postgres:// URL: the store a group of relays shares (default: SQLite in the data directory). */
+  store?: string;
+  /** With --broker: the shared-subscription group of the relays that share the presses. */
+  shareGroup?: string;
 }
 
 export const CONFIG_FILE_NAMES = ["bttn-relay.json", "bttn-relay.yaml", "bttn-relay.yml"];
@@ -46,6 +50,8 @@ export const ENV = {
   publicUrl: "BTTN_PUBLIC_URL",
   metricsOpen: "BTTN_METRICS_OPEN",
   haDiscovery: "BTTN_HA_DISCOVERY",
+  store: "BTTN_STORE",
+  shareGroup: "BTTN_SHARE_GROUP",
 } as const;
 
 export class UsageError extends Error {}
@@ -78,6 +84,12 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
   const tlsCert = pick("tlsCert") || undefined;
   const tlsKey = pick("tlsKey") || undefined;
   if (!tlsCert !== !tlsKey) throw new UsageError(tlsCert ? "--tls-cert needs --tls-key (the certificate's private key)" : "--tls-key needs --tls-cert");
+  const store = pick("store") || undefined;
+  if (store !== undefined && !/^postgres(ql)?:\/\//.test(store)) throw new UsageError("--store: must be a postgres://user:password@host:5432/database URL (SQLite needs no --store: it lives in --data)");
+  const shareGroup = pick("shareGroup") || undefined;
+  if (shareGroup !== undefined && broker === undefined) throw new UsageError("--share-group: only with --broker (relays share presses through an external broker's shared subscriptions)");
+  if (shareGroup !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(shareGroup)) throw new UsageError("--share-group: 1-64 letters, digits, - or _");
+  if (shareGroup !== undefined && store === undefined) throw new UsageError("--share-group: needs --store postgres://... (the relays of a group must share one store, or each would count and fire only what it sees)");
   let configFile = pick("configFile");
   if (configFile === undefined) configFile = CONFIG_FILE_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p));
   return {
@@ -96,5 +108,7 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
     metricsOpen: switchOn(pick("metricsOpen"), ENV.metricsOpen),
     haDiscovery: switchOn(pick("haDiscovery"), ENV.haDiscovery),
     tls: tlsCert && tlsKey ? { cert: resolve(cwd, tlsCert), key: resolve(cwd, tlsKey) } : undefined,
+    store,
+    shareGroup,
   };
 }

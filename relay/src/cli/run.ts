@@ -32,6 +32,8 @@ export async function runRelay(s: RunSettings): Promise<number> {
       publicUrl: s.publicUrl,
       metrics: s.metricsOpen ? "open" : undefined,
       haDiscovery: s.haDiscovery || undefined,
+      store: s.store,
+      shareGroup: s.shareGroup,
       log,
     });
   } catch (e) {

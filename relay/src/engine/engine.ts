@@ -38,8 +38,6 @@ export interface EngineOptions {
   log?: Logger;
   /** The time zone of date tags when the bttn has none. */
   timeZone?: string;
-  /** The webhook URL a server registered for a bttn (actions with `url: "dynamic"`). */
-  dynamicUrl?: (bttnId: string) => string | undefined;
 }
 
 export class ActionEngine {
@@ -67,7 +65,7 @@ export class ActionEngine {
     let url = action.url;
     const dynamic = url === "dynamic";
     if (dynamic) {
-      const registered = this.o.dynamicUrl?.(press.bttn.id);
+      const registered = press.dynamicUrl;
       if (!registered) throw new ActionError("no-webhook", "no webhook URL is registered for this bttn");
       url = registered;
       checkDynamicTarget(action, url);

@@ -21,6 +21,11 @@ export interface ActionPress {
   counters: Counters;
   /** An async action's callback URL (the <CALLBACKURL> tag). */
   callbackUrl?: string;
+  /**
+   * For an action whose url is "dynamic": the URL a server registered for the bttn, looked up in
+   * the store by whoever makes the press (the engine knows nothing of the store).
+   */
+  dynamicUrl?: string;
 }
 
 /** The tag values of one press. */

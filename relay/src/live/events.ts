@@ -6,7 +6,7 @@ import type { Bins } from "../bins/bins";
 import type { Inspector } from "../inspector/inspector";
 import type { DeviceHeard, RelayNews } from "../news";
 import { VIRTUAL_BOOT } from "../press/conclude";
-import type { BttnStore } from "../store/bttns";
+import type { BttnRepo } from "../store/store";
 
 export interface LiveSources {
   news: RelayNews;
@@ -43,6 +43,6 @@ export function tellLive(s: LiveSources, send: Send): () => void {
  * The bttn store says when bttns change (this process or the CLI's). It has no way to stop
  * listening, so this listens once, for the relay's life; with no stream open, `send` drops it.
  */
-export function tellBttnChanges(bttns: BttnStore, send: Send): void {
+export function tellBttnChanges(bttns: BttnRepo, send: Send): void {
   bttns.onChange(() => send("bttns", {}));
 }

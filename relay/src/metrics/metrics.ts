@@ -2,6 +2,7 @@
 // relays in one process, and a registry shared between them would mix their counts. What happens to
 // presses and devices is counted from the relay's news (news.ts), never on the press path itself;
 // depths and sizes (presses in progress, callbacks waiting, writes waiting) are read when scraped.
+import type { Store } from "../store/store";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { RelayNews } from "../news";
 
@@ -18,13 +19,8 @@ export interface MetricSources {
   unanswered: () => number;
   /** Async presses with an open callback URL (first request in flight, or waiting for the callback). */
   callbacksWaiting: () => number;
-  /** The store's group commit: its timing hook, counts and the writes waiting for a commit. */
-  commit: {
-    onCommitted(listener: (ms: number, jobs: number) => void): void;
-    stats: { commits: number; failedCommits: number; droppedWrites: number };
-    pendingWrites: number;
-    trouble: unknown;
-  };
+  /** The store: its health (commits, writes waiting) and, where it has one, its commits' timing hook. */
+  store: Pick<Store, "health" | "onCommitted">;
   brokerConnected: () => boolean;
 }
 
@@ -77,7 +73,7 @@ export class RelayMetrics {
     const pressDuration = new Histogram({ name: "bttn_press_duration_seconds", help: "From the relay receiving a press to its final answer", buckets: ACTION_BUCKETS, registers });
     const actionDuration = new Histogram({ name: "bttn_action_duration_seconds", help: "One HTTP action run (redirects and a Digest retry included), by result (ok, or the failure reason)", labelNames: ["result"], buckets: ACTION_BUCKETS, registers });
     const pendings = new Counter({ name: "bttn_press_pending_answers_total", help: "Pending answers sent to bttns (slow or async actions)", registers });
-    const commitTime = new Histogram({ name: "bttn_store_commit_duration_seconds", help: "One SQLite transaction of the group commit (the writes of many presses)", buckets: COMMIT_BUCKETS, registers });
+    const commitTime = new Histogram({ name: "bttn_store_commit_duration_seconds", help: "One transaction of the store's batched writes (the writes of many presses)", buckets: COMMIT_BUCKETS, registers });
     const commitJobs = new Counter({ name: "bttn_store_commit_writes_total", help: "Writes committed (statements sharing the commits)", registers });
 
     this.stops.push(
@@ -97,7 +93,7 @@ export class RelayMetrics {
         this.devices.set(h.bttn, d);
       }),
     );
-    src.commit.onCommitted((ms, jobs) => {
+    src.store.onCommitted?.((ms, jobs) => {
       if (this.closed) return;
       commitTime.observe(ms / 1000);
       commitJobs.inc(jobs);
@@ -154,11 +150,11 @@ export class RelayMetrics {
     gauge("bttn_presses_in_progress_limit", "The backpressure bound (relay.maxPressesInProgress)", () => src.gate.bound);
     gauge("bttn_presses_unanswered", "Presses of any origin (device, not-pressed, virtual) in the press path, not yet answered", src.unanswered);
     counted("bttn_press_gate_pauses_total", "Times the backpressure gate closed (the bound was reached)", () => src.gate.stats.pauses);
-    gauge("bttn_store_writes_waiting", "Writes queued for the next commit (or kept while the database refuses writes)", () => src.commit.pendingWrites);
-    gauge("bttn_store_ok", "1 while the database takes writes", () => (src.commit.trouble ? 0 : 1));
-    counted("bttn_store_commits_total", "SQLite transactions committed", () => src.commit.stats.commits);
-    counted("bttn_store_failed_commits_total", "Transactions the database refused", () => src.commit.stats.failedCommits);
-    counted("bttn_store_dropped_writes_total", "Writes dropped while the database refused them (the oldest beyond the bound)", () => src.commit.stats.droppedWrites);
+    gauge("bttn_store_writes_waiting", "Writes queued for the next commit (or kept while the database refuses writes)", () => src.store.health().pendingWrites);
+    gauge("bttn_store_ok", "1 while the database takes writes", () => (src.store.health().ok ? 1 : 0));
+    counted("bttn_store_commits_total", "Transactions committed", () => src.store.health().commits);
+    counted("bttn_store_failed_commits_total", "Transactions the database refused", () => src.store.health().failedCommits);
+    counted("bttn_store_dropped_writes_total", "Writes dropped while the database refused them (the oldest beyond the bound)", () => src.store.health().droppedWrites);
     gauge("bttn_broker_connected", "1 while the MQTT broker (embedded: listening; external: connected) is up", () => (src.brokerConnected() ? 1 : 0));
   }
 

@@ -6,18 +6,18 @@ import type { Hono } from "hono";
 import { authenticate, ClientAddress, requireAdmin } from "../api/auth";
 import { ApiError, errorAnswer } from "../api/errors";
 import type { Logger } from "../log";
-import type { KeyStore } from "../store/keys";
+import type { KeyRepo } from "../store/store";
 import type { MetricsAccess } from "./access";
 import type { RelayMetrics } from "./metrics";
 
 export const METRICS_PATH = "/metrics";
 
-export function mountMetrics(app: Hono, metrics: RelayMetrics, access: MetricsAccess, who: { keys: KeyStore; log: Logger; clientAddress: ClientAddress }): void {
+export function mountMetrics(app: Hono, metrics: RelayMetrics, access: MetricsAccess, who: { keys: KeyRepo; log: Logger; clientAddress: ClientAddress }): void {
   if (access === "off") return;
   app.get(METRICS_PATH, async (c) => {
     if (access === "admin") {
       try {
-        requireAdmin(authenticate(c, who.keys, who.log, who.clientAddress));
+        requireAdmin(await authenticate(c, who.keys, who.log, who.clientAddress));
       } catch (e) {
         if (e instanceof ApiError) return errorAnswer(c, e);
         throw e;

@@ -59,11 +59,18 @@ export function conclude(d: PressDeps, p: Answering, c: Conclusion): void {
   // when someone reads it: this is on every press's path.
   const logged = d.log.level === "info" || d.log.level === "debug";
   if (!logged && !d.news?.wanted("concluded")) return;
-  // A press resumed after a restart: its facts are in the store.
-  const row = p.type === undefined || p.receivedAt === undefined ? d.events.get(p.eventId) : undefined;
-  const type = p.type ?? (row?.type as ActionEventType | undefined);
-  const receivedAt = p.receivedAt ?? row?.received_at;
-  const durationMs = receivedAt === undefined ? undefined : Date.now() - receivedAt;
+  const concludedAt = Date.now();
+  if (p.type !== undefined && p.receivedAt !== undefined) return tellConcluded(d, p, c, p.type, p.receivedAt, concludedAt, logged);
+  // A press resumed after a restart, or fired by another relay: its facts are in the store.
+  d.events.get(p.eventId).then(
+    (row) => tellConcluded(d, p, c, row?.type as ActionEventType | undefined, row?.received_at, concludedAt, logged),
+    () => tellConcluded(d, p, c, undefined, undefined, concludedAt, logged),
+  );
+}
+
+function tellConcluded(d: PressDeps, p: Answering, c: Conclusion, type: ActionEventType | undefined, receivedAt: number | undefined, concludedAt: number, logged: boolean): void {
+  const reason = c.ok ? undefined : (c.reason ?? "internal");
+  const durationMs = receivedAt === undefined ? undefined : concludedAt - receivedAt;
   const outcome = c.ok ? "ok" : "fail";
   if (logged) d.log.info("press " + outcome, { bttn: p.bttnId, type, outcome, reason, status: c.status, durationMs, error: c.error });
   d.news?.tell("concluded", { bttn: p.bttnId, type, eventId: p.eventId, boot: p.boot, outcome, reason, status: c.status, durationMs });

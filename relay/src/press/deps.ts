@@ -6,9 +6,7 @@ import type { ActionEngine } from "../engine/engine";
 import type { PressRateLimiter, RateLimit } from "../limits/press-rate";
 import type { Logger } from "../log";
 import type { RelayNews } from "../news";
-import type { BttnStore } from "../store/bttns";
-import type { EventStore } from "../store/events";
-import type { StatusStore } from "../store/status";
+import type { BttnRepo, EventRepo, HookRepo, StatusRepo } from "../store/store";
 
 /** What the relay did with the messages it got (GET /healthz shows them). */
 export interface PressStats {
@@ -23,9 +21,11 @@ export interface PressStats {
 export interface PressDeps {
   prefix: string;
   bus: Bus;
-  bttns: BttnStore;
-  events: EventStore;
-  status: StatusStore;
+  bttns: BttnRepo;
+  events: EventRepo;
+  status: StatusRepo;
+  /** Dynamic webhooks: the URL registered for a bttn. */
+  hooks: HookRepo;
   engine: ActionEngine;
   callbacks: CallbackManager;
   log: Logger;

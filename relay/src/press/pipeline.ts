@@ -3,7 +3,7 @@
 // keeps what spans presses: the presses not yet answered (backpressure and shutdown wait for them),
 // the counts, and the async waits taken up again after a restart.
 import type { ActionEventType, DeviceEvent } from "@bttn/shared";
-import type { CallbackRow } from "../callbacks/store";
+import type { CallbackRow, EventSummary } from "../store/store";
 import { PressRateLimiter } from "../limits/press-rate";
 import type { Bttn } from "../store/bttns";
 import type { FeedEvent } from "../store/events";
@@ -44,6 +44,11 @@ export class Pipeline {
     this.d = { ...parts, limiter: new PressRateLimiter(o.rateLimit), pendingAfterMs: pendingAfterMs ?? PENDING_AFTER_MS, stats: this.stats };
     const take = (bttn: Bttn, ev: DeviceEvent, receivedAt: number, done: () => void) => void this.take(bttn, ev, receivedAt).answered.then(done);
     this.onMessage = routeByKind(this.d, { event: onEvent(this.d, take), status: onStatus(this.d) });
+    // A press another relay fired, decided here (its callback came to this relay, or its relay is gone).
+    o.callbacks.handOthersTo({
+      decided: (row, outcome) => conclude(this.d, answering(row), verdictConclusion(outcome)),
+      waiting: (row) => (remainingMs) => tellPending(this.d, answering(row), remainingMs),
+    });
   }
 
   private take(bttn: Bttn, ev: FeedEvent, receivedAt: number): PressProgress {
@@ -84,11 +89,16 @@ export class Pipeline {
    * After a restart: presses that waited for their async callback wait on (each with its action's
    * callback timeout), and their verdicts conclude them. Returns how many.
    */
-  resumeWaits(): number {
+  async resumeWaits(): Promise<number> {
     const d = this.d;
-    const restored = d.callbacks.restore(
-      (eventId) => d.events.get(eventId)?.state === "waiting",
-      (row) => d.bttns.get(row.bttn)?.actions[d.events.get(row.eventId)?.type as ActionEventType]?.http.callbackTimeout ?? DEFAULT_CALLBACK_TIMEOUT_MS,
+    const types = new Map<number, string>();
+    const restored = await d.callbacks.restore(
+      async (eventId) => {
+        const e = await d.events.get(eventId);
+        if (e) types.set(eventId, e.type);
+        return e?.state;
+      },
+      (row) => d.bttns.get(row.bttn)?.actions[types.get(row.eventId) as ActionEventType]?.http.callbackTimeout ?? DEFAULT_CALLBACK_TIMEOUT_MS,
       (row) => (remainingMs) => tellPending(d, answering(row), remainingMs),
     );
     for (const { row, verdict } of restored) {
@@ -97,6 +107,17 @@ export class Pipeline {
       });
     }
     return restored.length;
+  }
+
+  /**
+   * Presses another relay of the group had taken when it stopped answering: the store closed them
+   * as `fail internal` (they are not fired again); their bttns hear it from here.
+   */
+  closeOrphans(orphans: EventSummary[]): void {
+    for (const e of orphans) {
+      const who: Answering = { bttnId: e.bttn, eventId: e.id, boot: e.boot, seq: e.seq, type: e.type as ActionEventType, receivedAt: e.received_at };
+      conclude(this.d, who, { ok: false, reason: "internal", error: "the relay that took it stopped answering" });
+    }
   }
 
   /** Waits for the presses taken and not yet answered (each is bounded by its action's timeout). */

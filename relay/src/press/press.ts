@@ -126,9 +126,10 @@ async function fire(d: PressDeps, p: Press, who: Answering, action: HttpAction, 
   const pendingTimer = setTimeout(() => tellPending(d, who, action.timeout), d.pendingAfterMs);
   const startedAt = Date.now();
   const ev = p.ev;
-  const press: ActionPress = { bttn: p.bttn, eventId: accepted.eventId, boot: ev.boot, seq: ev.seq, type: ev.type, pressedAt: accepted.pressedAt, age: ev.age, bat: ev.bat, rssi: ev.rssi, counters: accepted.counters, callbackUrl };
   let outcome: Outcome;
   try {
+    const dynamicUrl = action.url === "dynamic" ? await d.hooks.urlFor(p.bttn.id).catch(() => undefined) : undefined;
+    const press: ActionPress = { bttn: p.bttn, eventId: accepted.eventId, boot: ev.boot, seq: ev.seq, type: ev.type, pressedAt: accepted.pressedAt, age: ev.age, bat: ev.bat, rssi: ev.rssi, counters: accepted.counters, callbackUrl, dynamicUrl };
     outcome = await d.engine.run(action, press);
   } finally {
     clearTimeout(pendingTimer);

@@ -9,7 +9,7 @@
 // A bttn seen with a window for the first time is watched from then on: windows that ended before
 // are not checked.
 import type { Bttn } from "../store/bttns";
-import type { NotPressedStore } from "../store/not-pressed";
+import type { NotPressedRepo } from "../store/store";
 import type { Logger } from "../log";
 import type { Clock } from "./clock";
 import { lastEnded, nextEnding, parseBetween, Period } from "./daily-window";
@@ -21,7 +21,7 @@ export const MAX_SLEEP_MS = 60_000;
 
 export interface NotPressedWatchOptions {
   bttns: () => Bttn[];
-  store: NotPressedStore;
+  store: NotPressedRepo;
   /** Records the bttn's not-pressed event for the window and starts its action; resolves once recorded. */
   fire: (bttn: Bttn, window: Period, now: number) => Promise<void>;
   clock: Clock;
@@ -73,13 +73,15 @@ export class NotPressedWatch {
       const w = b.props.notPressed && parseBetween(b.props.notPressed.between);
       if (!w || this.stopped) continue;
       const period = lastEnded(w, this.zone(b), now - GRACE_MS);
-      const checked = this.o.store.checkedUntil(b.id);
+      const checked = await this.o.store.checkedUntil(b.id);
       if (checked !== undefined && period.end <= checked) continue;
-      if (checked !== undefined && !this.o.store.pressedBetween(b.id, period.start, period.end)) {
+      // Each window is checked by one relay of a group: the one that moves the mark first. (Should
+      // two fire anyway, the event's identity, the window's end, makes the second a repeat.)
+      if (!(await this.o.store.claimWindow(b.id, period.end))) continue;
+      if (checked !== undefined && !(await this.o.store.pressedBetween(b.id, period.start, period.end))) {
         this.o.log.info("not pressed in its window: not-pressed", { bttn: b.id, between: b.props.notPressed!.between, windowEnd: new Date(period.end).toISOString() });
         await this.o.fire(b, period, now);
       }
-      this.o.store.setCheckedUntil(b.id, period.end);
     }
   }
 

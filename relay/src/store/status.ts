@@ -1,7 +1,5 @@
 // Last known device health: online flag from the retained status topic (and the MQTT will),
 // battery and RSSI from every event.
-import type { Db } from "./db";
-import type { GroupCommit } from "./group-commit";
 
 export interface DeviceStatus {
   online: boolean;
@@ -11,54 +9,45 @@ export interface DeviceStatus {
   lastHeard: string | null;
 }
 
-export class StatusStore {
-  private readonly q;
-  constructor(
-    db: Db,
-    private readonly commit: GroupCommit,
-  ) {
-    this.q = {
-      online: db.prepare(
-        "INSERT INTO device_status (bttn, online, fw, last_heard) VALUES (?, ?, ?, ?) ON CONFLICT (bttn) DO UPDATE SET online = excluded.online, fw = COALESCE(excluded.fw, fw), last_heard = excluded.last_heard",
-      ),
-      health: db.prepare(
-        "INSERT INTO device_status (bttn, online, bat, rssi, last_heard) VALUES (?, 1, ?, ?, ?) ON CONFLICT (bttn) DO UPDATE SET online = 1, bat = COALESCE(excluded.bat, bat), rssi = COALESCE(excluded.rssi, rssi), last_heard = excluded.last_heard",
-      ),
-      get: db.prepare<[string], { online: number; fw: string | null; bat: number | null; rssi: number | null; last_heard: number }>(
-        "SELECT * FROM device_status WHERE bttn = ?",
-      ),
-    };
-  }
+/** A device_status row as an engine reads it (times in ms). */
+export interface StatusRow {
+  online: boolean;
+  fw: string | null;
+  bat: number | null;
+  rssi: number | null;
+  lastHeard: number;
+}
 
-  setOnline(bttn: string, online: boolean, fw: string | undefined, at: number): void {
-    this.commit.write(() => this.q.online.run(bttn, online ? 1 : 0, fw ?? null, at));
-  }
+/** How often a bttn's battery and signal are written at most. */
+export const HEALTH_WRITE_MS = 5_000;
 
+/**
+ * Battery and signal arrive with every event; writing them each time would cost a statement per
+ * press for a value that changes slowly, so a bttn's health is written at most every
+ * HEALTH_WRITE_MS. The newest values are kept in memory meanwhile, and `merge` answers with them.
+ */
+export class HealthMemory {
   private lastWrite = new Map<string, number>();
   private latest = new Map<string, { bat?: number; rssi?: number; at: number }>();
 
-  /**
-   * Battery and signal arrive with every event; writing them each time would cost a statement per
-   * press for a value that changes slowly, so a bttn's health is written at most every 5 s. The
-   * newest values are kept in memory meanwhile, and `get` answers with them.
-   */
-  heard(bttn: string, bat: number | undefined, rssi: number | undefined, at: number): void {
+  /** Notes what an event said; true when it is time to write it. */
+  note(bttn: string, bat: number | undefined, rssi: number | undefined, at: number): boolean {
     const prev = this.latest.get(bttn);
     this.latest.set(bttn, { bat: bat ?? prev?.bat, rssi: rssi ?? prev?.rssi, at });
     const last = this.lastWrite.get(bttn) ?? 0;
-    if (at - last < 5_000) return;
+    if (at - last < HEALTH_WRITE_MS) return false;
     this.lastWrite.set(bttn, at);
-    this.commit.write(() => this.q.health.run(bttn, bat ?? null, rssi ?? null, at));
+    return true;
   }
 
-  get(bttn: string): DeviceStatus {
-    const r = this.q.get.get(bttn);
+  /** The stored row, with the newer values this relay heard since. */
+  merge(bttn: string, r: StatusRow | undefined): DeviceStatus {
     const mem = this.latest.get(bttn);
     if (!r && !mem) return { online: false, fw: null, bat: null, rssi: null, lastHeard: null };
-    const heardAt = Math.max(r?.last_heard ?? 0, mem?.at ?? 0);
-    const fresh = mem && mem.at >= (r?.last_heard ?? 0);
+    const heardAt = Math.max(r?.lastHeard ?? 0, mem?.at ?? 0);
+    const fresh = mem && mem.at >= (r?.lastHeard ?? 0);
     return {
-      online: r ? r.online === 1 : true,
+      online: r ? r.online : true,
       fw: r?.fw ?? null,
       bat: (fresh ? mem!.bat : undefined) ?? r?.bat ?? null,
       rssi: (fresh ? mem!.rssi : undefined) ?? r?.rssi ?? null,

@@ -42,6 +42,8 @@ export interface Store {
   readonly relays: RelayRepo;
   /** Can it commit now, and what waits (for /healthz and the metrics). */
   health(): StoreHealth;
+  /** `listener(ms, writes)` after each transaction of batched writes that committed (metrics). */
+  onCommitted?(listener: (ms: number, writes: number) => void): void;
   /** Commits what is queued (one last try), then lets go of the database. */
   close(): Promise<void>;
 }

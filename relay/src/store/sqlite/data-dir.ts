@@ -3,8 +3,8 @@
 // database that vanished is an error, not a reason to start again from nothing.
 import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "../config/file";
-import type { Logger } from "../log";
+import { ConfigError } from "../../config/file";
+import type { Logger } from "../../log";
 
 export const DB_FILE = "bttn.db";
 /**

@@ -4,7 +4,7 @@
 import Database from "better-sqlite3";
 import { closeSync, openSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError } from "../config/file";
+import { ConfigError } from "../../config/file";
 import { DB_FILE } from "./data-dir";
 import { readSchemaVersion } from "./upgrade";
 

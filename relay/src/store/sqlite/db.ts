@@ -2,7 +2,7 @@
 // committed press survives a relay crash; only an OS crash can lose the last moment's writes.
 import Database from "better-sqlite3";
 import { Worker } from "node:worker_threads";
-import type { Logger } from "../log";
+import type { Logger } from "../../log";
 import { markDataDir, prepareDataDir } from "./data-dir";
 import { copyBeforeUpgrade, migrate, readSchemaVersion, SCHEMA_VERSION } from "./upgrade";
 

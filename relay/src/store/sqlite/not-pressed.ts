@@ -1,13 +1,15 @@
-// What the not-pressed watch remembers (the end of the last window it checked, per bttn) and the
-// question it asks the feed (was the bttn pressed between two instants?).
+// What the not-pressed watch remembers in SQLite (the end of the last window it checked, per bttn)
+// and the question it asks the feed (was the bttn pressed between two instants?). One relay per
+// file: the copy in memory is the truth, and the row only carries it over a restart.
 import { EVENT_TYPES } from "@bttn/shared";
+import type { NotPressedRepo } from "../store";
 import type { Db } from "./db";
 import type { GroupCommit } from "./group-commit";
 
 /** Device event types that count as a press (a heartbeat does not). */
 const PRESS_TYPES = EVENT_TYPES.filter((t) => t !== "heartbeat");
 
-export class NotPressedStore {
+export class SqliteNotPressed implements NotPressedRepo {
   private readonly checked = new Map<string, number>();
   private readonly q;
 
@@ -27,17 +29,19 @@ export class NotPressedStore {
   }
 
   /** The end of the last window checked for this bttn; undefined if none was yet. */
-  checkedUntil(bttn: string): number | undefined {
+  async checkedUntil(bttn: string): Promise<number | undefined> {
     return this.checked.get(bttn);
   }
 
-  setCheckedUntil(bttn: string, end: number): void {
+  async claimWindow(bttn: string, end: number): Promise<boolean> {
+    if ((this.checked.get(bttn) ?? -Infinity) >= end) return false;
     this.checked.set(bttn, end);
     this.commit.write(() => this.q.set.run(bttn, end));
+    return true;
   }
 
   /** Whether a press of this bttn was made in [start, end). */
-  pressedBetween(bttn: string, start: number, end: number): boolean {
+  async pressedBetween(bttn: string, start: number, end: number): Promise<boolean> {
     this.commit.flush(); // a press accepted a moment ago counts
     // A press is received after it is made, so each scan stops at the first press received before
     // `start`: it reads the presses since the window opened, not the bttn's whole history.

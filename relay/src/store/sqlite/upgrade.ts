@@ -5,7 +5,7 @@
 import Database from "better-sqlite3";
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError } from "../config/file";
+import { ConfigError } from "../../config/file";
 import { MIGRATIONS } from "./migrations";
 
 /** The schema version this relay writes: the number of migrations it knows. */

@@ -15,7 +15,8 @@
 // - while it fails, `call`s are rejected without touching the database, the busy timeout is short,
 //   and only the retry timer tries again: the event loop is never held in a long busy wait;
 // - nothing is thrown from a timer; `trouble` says what is wrong (for /healthz) until a commit works.
-import type { Logger } from "../log";
+import type { Logger } from "../../log";
+import { describeError as describe, StoreTrouble, StoreUnavailableError } from "../trouble";
 import type { Db } from "./db";
 
 interface Job {
@@ -55,32 +56,10 @@ const REPLAY = Symbol("replay");
 /** The job of a retry with nothing to write: can the write lock be taken? */
 const PROBE = (): undefined => undefined;
 
-/** The database could not commit a write someone waited for. */
-export class StoreUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super("the database did not take the write: " + describe(cause), { cause });
-    this.name = "StoreUnavailableError";
-  }
-}
-
-export interface StoreTrouble {
-  /** When the first failure of this spell happened (ms since the epoch). */
-  since: number;
-  error: string;
-  /** Failed attempts in this spell. */
-  attempts: number;
-}
-
 /** Errors of the database itself (lock, I/O, space, file), as opposed to one statement's own fault. */
 export function isStoreTrouble(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   return typeof code === "string" && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOMEM|CORRUPT|NOTADB|NOLFS|PERM)/.test(code);
-}
-
-function describe(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown };
-  const msg = typeof e?.message === "string" ? e.message : String(err);
-  return typeof e?.code === "string" ? e.code + ": " + msg : msg;
 }
 
 export class GroupCommit {

@@ -1,0 +1,66 @@
+// Pending async callbacks in SQLite, kept so a relay restart keeps waiting (and its deadlines still
+// fire). Tokens are stored as SHA-256 (callbacks/token.ts): the URL is a bearer secret.
+import type { CallbackRepo, CallbackRow } from "../store";
+import type { Db } from "./db";
+import type { GroupCommit } from "./group-commit";
+
+interface Row {
+  token_hash: string;
+  event_id: number;
+  bttn: string;
+  boot: string;
+  seq: number;
+  deadline: number;
+  waits: number;
+}
+
+const fromRow = (r: Row): CallbackRow => ({ tokenHash: r.token_hash, eventId: r.event_id, bttn: r.bttn, boot: r.boot, seq: r.seq, deadline: r.deadline, waits: r.waits });
+
+export class SqliteCallbacks implements CallbackRepo {
+  private readonly q;
+  constructor(
+    db: Db,
+    private readonly commit: GroupCommit,
+  ) {
+    this.q = {
+      insert: db.prepare("INSERT INTO callbacks (token_hash, event_id, bttn, boot, seq, deadline, waits, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)"),
+      extend: db.prepare("UPDATE callbacks SET deadline = ?, waits = ? WHERE token_hash = ?"),
+      claim: db.prepare<[string], Row>("DELETE FROM callbacks WHERE token_hash = ? RETURNING *"),
+      claimExpired: db.prepare<[number], Row>("DELETE FROM callbacks WHERE deadline <= ? RETURNING *"),
+      find: db.prepare<[string], Row>("SELECT * FROM callbacks WHERE token_hash = ?"),
+      all: db.prepare<[], Row>("SELECT * FROM callbacks ORDER BY deadline"),
+    };
+  }
+
+  insert(r: CallbackRow): Promise<void> {
+    return this.commit.call(() => {
+      this.q.insert.run(r.tokenHash, r.eventId, r.bttn, r.boot, r.seq, r.deadline, Date.now());
+    });
+  }
+
+  async extend(tokenHash: string, deadline: number, waits: number): Promise<void> {
+    this.commit.write(() => this.q.extend.run(deadline, waits, tokenHash));
+  }
+
+  claim(tokenHash: string): Promise<CallbackRow | undefined> {
+    return this.commit.call(() => {
+      const r = this.q.claim.get(tokenHash);
+      return r && fromRow(r);
+    });
+  }
+
+  claimExpired(now: number): Promise<CallbackRow[]> {
+    return this.commit.call(() => this.q.claimExpired.all(now).map(fromRow));
+  }
+
+  async find(tokenHash: string): Promise<CallbackRow | undefined> {
+    this.commit.flush();
+    const r = this.q.find.get(tokenHash);
+    return r && fromRow(r);
+  }
+
+  async all(): Promise<CallbackRow[]> {
+    this.commit.flush();
+    return this.q.all.all().map(fromRow);
+  }
+}
