@@ -2,7 +2,7 @@
 // is what the CLI runs and what tests and benchmarks start in-process.
 import { Hono } from "hono";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_PREFIX, encodeDeviceConfig, topicFor } from "@bttn/shared";
 import type { Bus } from "./bus/bus";
@@ -202,6 +202,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
 async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | undefined, brokerCa: string | undefined, log: Logger, startedAt: number, parts: StartedParts): Promise<Relay> {
   const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
   // A relay of a group is named by its data directory's client id: restarted, it is the same member.
+  if (opts.store) mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 }); // its client id and device address live there
   const relayId = opts.store ? relayClientId(opts.dataDir) : "relay";
   const store = await openStore({ dataDir: opts.dataDir, url: opts.store, relayId, log, running: true });
   parts.add("the store", async () => {

@@ -1,18 +1,29 @@
 // Starts a relay in-process for a test, on the embedded broker or against a real mosquitto, with a
 // webhook sink and a log that the test can read.
+import { rmSync } from "node:fs";
 import { startRelay, Relay, RelayOptions } from "../../relay/src/relay";
 import type { ConfigFileInput } from "../../relay/src/config/schema";
 import { createLogger } from "../../relay/src/log";
 import { startMosquitto, Mosquitto } from "./mosquitto";
 import { startSink, WebhookSink } from "./webhook-sink";
 import { connectDevice, TestDevice } from "./device";
+import { startPostgres, Postgres } from "./postgres";
 import { tempDir } from "./temp";
 
-export type BrokerKind = "embedded" | "mosquitto";
+/** "group": two relays sharing presses through mosquitto's shared subscriptions and one PostgreSQL store. */
+export type BrokerKind = "embedded" | "mosquitto" | "group";
+
+/** The group's shared-subscription name in tests. */
+export const SHARE_GROUP = "bttn-test";
 
 export interface Rig {
   kind: BrokerKind;
+  /** The first relay (the only one but in a group). */
   relay: Relay;
+  /** Every relay of the rig: one, or the group's. */
+  relays: Relay[];
+  /** Duplicate events seen by all the relays. */
+  duplicates(): number;
   sink: WebhookSink;
   logs: string[];
   dataDir: string;
@@ -48,15 +59,25 @@ async function startRigInner(
   const log = createLogger("debug", (l) => logs.push(l));
   let config = makeConfig(sink);
   let mosq: Mosquitto | undefined;
-  if (kind === "mosquitto") {
+  let pg: Postgres | undefined;
+  let storeUrl: string | undefined;
+  if (kind === "group") {
+    pg = await startPostgres();
+    storeUrl = pg.url;
+  }
+  if (kind === "mosquitto" || kind === "group") {
     const users: Record<string, string> = { [RELAY_USER.username]: RELAY_USER.password, ...extraBrokerUsers };
     for (const [id, b] of Object.entries(config.bttns ?? {})) users[id] = (b as { secret: string }).secret;
     mosq = await startMosquitto(users);
   }
-  const start = () =>
+  const groupSize = kind === "group" ? 2 : 1;
+  const dataDirs = Array.from({ length: groupSize }, (_, i) => (i === 0 ? dir.path : dir.path + "-" + i));
+  const startOne = (dataDir: string) =>
     startRelay({
       ...relayOptions,
-      dataDir: dir.path,
+      store: storeUrl,
+      shareGroup: storeUrl ? SHARE_GROUP : undefined,
+      dataDir,
       config,
       mqttPort: 0,
       httpPort: 0,
@@ -66,10 +87,19 @@ async function startRigInner(
       brokerUsername: mosq ? RELAY_USER.username : undefined,
       brokerPassword: mosq ? RELAY_USER.password : undefined,
     });
+  // One after the other: each applies the config file to the shared store.
+  const start = async () => {
+    const started: Relay[] = [];
+    for (const d of dataDirs) started.push(await startOne(d));
+    return started;
+  };
+  const first = await start();
   const devices: TestDevice[] = [];
   const rig: Rig = {
     kind,
-    relay: await start(),
+    relay: first[0],
+    relays: first,
+    duplicates: () => rig.relays.reduce((n, r) => n + r.pipeline.stats.duplicates, 0),
     sink,
     logs,
     dataDir: dir.path,
@@ -83,16 +113,19 @@ async function startRigInner(
       return d;
     },
     async restart(next) {
-      await rig.relay.close();
+      for (const r of rig.relays) await r.close();
       if (next) config = next;
-      rig.relay = await start();
+      rig.relays = await start();
+      rig.relay = rig.relays[0];
     },
     async close() {
       for (const d of devices) await d.close().catch(() => {});
-      await rig.relay.close();
+      for (const r of rig.relays) await r.close();
       await sink.close();
       if (mosq) await mosq.stop();
+      if (pg) await pg.stop();
       dir.remove();
+      for (const d of dataDirs.slice(1)) rmSync(d, { recursive: true, force: true });
     },
   };
   return rig;
