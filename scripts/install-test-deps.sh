@@ -18,6 +18,8 @@ echo "installing: ${missing[*]}"
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # Installing a server package may try to start it as a system service; the tests start their own
 # instances on free loopback ports, so keep the system ones from starting.
+# (postgresql still creates its system cluster "main" on port 5432, left stopped: the tests never
+# use it, they run initdb in a temp dir of their own.)
 printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
 $SUDO chmod +x /usr/sbin/policy-rc.d
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
