@@ -54,7 +54,7 @@ export class PgEvents implements EventRepo {
       if (this.unrecorded > 0) await this.queue.flush();
       const st = this.acceptStatement(bttn, ev, receivedAt, false);
       const r = (await this.pool.query<AcceptRow>(st.text, st.values)).rows[0];
-      if (!r.out_fresh) return { fresh: false, eventId: r.out_id, state: r.out_state, reason: r.out_reason, code: r.out_code };
+      if (!r.out_fresh) return await this.repeat(r);
       return { fresh: true, eventId: r.out_id, counters: countersFrom(r.out_counters ?? {}), pressedAt: r.out_pressed_at };
     } catch (err) {
       if (err instanceof StoreUnavailableError || isPgTrouble(err)) {
@@ -68,6 +68,20 @@ export class PgEvents implements EventRepo {
       }
       throw err;
     }
+  }
+
+  /**
+   * A repeat answers how the first press went. If it still looks under way, its outcome may wait
+   * in this relay's queue (finish is lazy): commit that first, as SQLite's one queue would have.
+   * Repeats are rare, so presses never wait for the queue.
+   */
+  private async repeat(r: AcceptRow): Promise<Accepted> {
+    if ((r.out_state === "running" || r.out_state === "waiting") && this.queue.pendingWrites > 0) {
+      await this.queue.settled();
+      const now = (await this.pool.query<AcceptRow>("SELECT state AS out_state, reason AS out_reason, code AS out_code FROM events WHERE id = $1", [r.out_id])).rows[0];
+      if (now) r = { ...r, ...now };
+    }
+    return { fresh: false, eventId: r.out_id, state: r.out_state, reason: r.out_reason, code: r.out_code };
   }
 
   async getCounters(bttn: string): Promise<Counters> {

@@ -38,6 +38,7 @@ export class PgStatus implements StatusRepo {
   }
 
   async get(bttn: string): Promise<DeviceStatus> {
+    await this.queue.settled(); // this relay's own queued writes are seen
     const r = (
       await this.pool.query<{ online: boolean; fw: string | null; bat: number | null; rssi: number | null; last_heard: number }>("SELECT * FROM device_status WHERE bttn = $1", [bttn])
     ).rows[0];
