@@ -1,0 +1,50 @@
+// The connection pool every part of the PostgreSQL store shares, set up so that a press never
+// waits long for a database that is away, and so that the pool recovers by itself when it is back.
+import pg from "pg";
+import type { Logger } from "../../log";
+import { describePg } from "./trouble";
+
+/** A connection that cannot be made in this time is not worth waiting for: the press fails `internal`. */
+export const CONNECT_TIMEOUT_MS = 1000;
+/** The server cancels a statement after this (a lock held too long, an overloaded server). */
+export const STATEMENT_TIMEOUT_MS = 2000;
+/** The client gives up on an answer after this (a server that went silent without closing the socket). */
+export const QUERY_TIMEOUT_MS = 3000;
+
+// Times, ids and counts are BIGINT: int8 comes back as a string by default (it may exceed 2^53);
+// ours never do, and both engines must answer numbers. Per pool, not pg's global parser.
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export function openPool(url: string, opts: { relayId: string; poolSize?: number; log?: Logger }): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    application_name: "bttn-relay " + opts.relayId,
+    types,
+  });
+  // An idle connection that the server closes (a restart) is reported here; without a listener
+  // the process would die. The pool drops that connection and makes a new one when asked.
+  pool.on("error", (err) => opts.log?.warn("a database connection was lost; a new one is made when needed", { error: describePg(err) }));
+  return pool;
+}
+
+/** The URL for the log: without its password (nor a password given as a query parameter). */
+export function urlWithoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "";
+    for (const k of [...u.searchParams.keys()]) if (/pass/i.test(k)) u.searchParams.set(k, "[redacted]");
+    return u.toString();
+  } catch {
+    return "(a database URL that does not parse)";
+  }
+}
