@@ -8,11 +8,12 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { FeedEvent } from "../relay/src/store/events";
 import type { Store } from "../relay/src/store/store";
-import { StoreUnavailableError } from "../relay/src/store/group-commit";
+import { openSqliteStore } from "../relay/src/store/sqlite/open";
+import { StoreUnavailableError } from "../relay/src/store/trouble";
 import { openPostgresStore } from "../relay/src/store/postgres/open";
 import { configFileSchema } from "../relay/src/config/schema";
 import type { BttnChange } from "../relay/src/store/bttns";
-import { hashToken } from "../relay/src/callbacks/store";
+import { hashToken } from "../relay/src/callbacks/token";
 import { startPostgres, type Postgres } from "./support/postgres";
 import { tempDir, waitFor, sleep } from "./support/temp";
 
@@ -47,7 +48,7 @@ function postgresEngine(): Engine {
 }
 
 /** The SQLite engine, given its opener (relay/src/store/sqlite/open.ts). */
-export function sqliteEngine(openSqliteStore: (dataDir: string, opts: { relayId?: string }) => Promise<Store>): Engine {
+function sqliteEngine(openSqliteStore: (dataDir: string, opts: { relayId?: string }) => Promise<Store>): Engine {
   return {
     name: "sqlite",
     group: false,
@@ -60,9 +61,7 @@ export function sqliteEngine(openSqliteStore: (dataDir: string, opts: { relayId?
   };
 }
 
-// SQLite joins with its opener once relay/src/store/sqlite/open.ts is on main:
-//   import { openSqliteStore } from "../relay/src/store/sqlite/open";   and   sqliteEngine(openSqliteStore) below.
-const ENGINES: Engine[] = [postgresEngine()];
+const ENGINES: Engine[] = [sqliteEngine(openSqliteStore), postgresEngine()];
 
 const SECRET = "kitchen-secret-1";
 

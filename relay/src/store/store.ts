@@ -9,6 +9,8 @@
 // - writes nobody waits for (`finish`, `recordRun`, `heard`): queued, committed soon, in order,
 //   retried while the database is away (a lost one costs a line of history, never a second firing);
 // - bttns, read on every press, come from a copy in memory (`BttnCache`), kept fresh by `watch`.
+// A store's reads (`feed`, `get`, `status.get`, a repeated `accept`, `pressedBetween`) see the
+// writes that same store queued before them; another relay's queued writes show once committed.
 //
 // Exactly-once is the database's job, not the relays': a press is recorded once by the UNIQUE
 // (bttn, boot, seq) constraint, and each thing that must happen once across the group (conclude a
@@ -58,7 +60,10 @@ export interface BttnRepo {
   /** Replaces the given parts of a definition; a new secret if `secret` is given. */
   update(id: string, input: BttnInput & { origin?: BttnOrigin; secret?: string }): Promise<Bttn | undefined>;
   remove(id: string): Promise<boolean>;
-  /** The config file owns the bttns it declares (see sqlite/bttns.ts). One transaction. */
+  /**
+   * The config file owns the bttns it declares (bttn-cache.ts). Separate idempotent steps, so relays
+   * of a group started with the same file agree on the result.
+   */
   applyConfigFile(config: ConfigFile): Promise<FileSync>;
   /** Called with the bttns whose definition changed, by this relay or another process. */
   onChange(listener: (changes: BttnChange[]) => void): void;
@@ -138,6 +143,7 @@ export interface CallbackRow {
 export interface CallbackRepo {
   /** Resolves once the row is committed: the callback URL must not go out before it is durable. */
   insert(r: CallbackRow): Promise<void>;
+  /** Queued (nobody waits for it to commit): resolves once queued. */
   extend(tokenHash: string, deadline: number, waits: number): Promise<void>;
   /** Takes the row away: the one caller that gets it decides the press. */
   claim(tokenHash: string): Promise<CallbackRow | undefined>;

@@ -5,7 +5,7 @@ import { ACTION_EVENT_TYPES, type Reason } from "@bttn/shared";
 import type pg from "pg";
 import type { Accepted, Counters, EventState, FeedEntry, FeedEvent, FeedQuery, RunRecord } from "../events";
 import { emptyCounters } from "../events";
-import { StoreUnavailableError } from "../group-commit";
+import { StoreUnavailableError } from "../trouble";
 import type { EventRepo, EventSummary } from "../store";
 import { isPgTrouble } from "./trouble";
 import type { Statement, WriteQueue } from "./write-queue";

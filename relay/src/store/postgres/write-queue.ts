@@ -1,5 +1,5 @@
 // The writes nobody waits for (a press's outcome, its run record, a device's status, a callback's
-// new deadline), in one ordered queue. The PostgreSQL twin of store/group-commit.ts:
+// new deadline), in one ordered queue. The PostgreSQL twin of store/sqlite/group-commit.ts:
 // - a write waits up to LAZY_MS for company, then a batch of them shares one transaction (one
 //   commit instead of one per statement);
 // - one batch at a time, in the order they were queued: a press's `finish` never lands before its
@@ -12,7 +12,7 @@
 // (events.accept) before its action fired.
 import type pg from "pg";
 import type { Logger } from "../../log";
-import { StoreUnavailableError, type StoreTrouble } from "../group-commit";
+import { StoreUnavailableError, type StoreTrouble } from "../trouble";
 import type { StoreHealth } from "../health";
 import { describePg, isPgTrouble } from "./trouble";
 

@@ -25,7 +25,7 @@ export class SqliteKeys implements KeyRepo {
     this.q = {
       insert: db.prepare("INSERT INTO api_keys (id, name, kind, salt, hash, bttns, created_at) VALUES (@id, @name, @kind, @salt, @hash, @bttns, @now)"),
       one: db.prepare<[string], Row>("SELECT * FROM api_keys WHERE id = ?"),
-      all: db.prepare<[], Row>("SELECT * FROM api_keys ORDER BY created_at, id"),
+      all: db.prepare<[], Row>("SELECT * FROM api_keys ORDER BY created_at, rowid"),
       revoke: db.prepare<[number, string]>("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
       anyAdmin: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM api_keys WHERE kind = 'admin'"),
     };

@@ -1,6 +1,5 @@
 // What the not-pressed watch remembers in SQLite (the end of the last window it checked, per bttn)
-// and the question it asks the feed (was the bttn pressed between two instants?). One relay per
-// file: the copy in memory is the truth, and the row only carries it over a restart.
+// and the question it asks the feed (was the bttn pressed between two instants?).
 import { EVENT_TYPES } from "@bttn/shared";
 import type { NotPressedRepo } from "../store";
 import type { Db } from "./db";
@@ -10,7 +9,6 @@ import type { GroupCommit } from "./group-commit";
 const PRESS_TYPES = EVENT_TYPES.filter((t) => t !== "heartbeat");
 
 export class SqliteNotPressed implements NotPressedRepo {
-  private readonly checked = new Map<string, number>();
   private readonly q;
 
   constructor(
@@ -18,26 +16,27 @@ export class SqliteNotPressed implements NotPressedRepo {
     private readonly commit: GroupCommit,
   ) {
     this.q = {
-      all: db.prepare<[], { bttn: string; checked_until: number }>("SELECT bttn, checked_until FROM not_pressed_checks"),
-      set: db.prepare<[string, number]>("INSERT INTO not_pressed_checks (bttn, checked_until) VALUES (?, ?) ON CONFLICT (bttn) DO UPDATE SET checked_until = excluded.checked_until"),
+      one: db.prepare<[string], { checked_until: number }>("SELECT checked_until FROM not_pressed_checks WHERE bttn = ?"),
+      // Moves the mark forward only: the caller that moved it checks the window.
+      claim: db.prepare<[string, number], { bttn: string }>(
+        "INSERT INTO not_pressed_checks (bttn, checked_until) VALUES (?, ?) ON CONFLICT (bttn) DO UPDATE SET checked_until = excluded.checked_until WHERE checked_until < excluded.checked_until RETURNING bttn",
+      ),
       // Newest first by the (bttn, type, id) index; ids grow with the time of receipt.
       newest: db.prepare<[string, string], { received_at: number; pressed_at: number }>(
         "SELECT received_at, pressed_at FROM events INDEXED BY events_by_bttn_type_id WHERE bttn = ? AND type = ? ORDER BY id DESC",
       ),
     };
-    for (const r of this.q.all.all()) this.checked.set(r.bttn, r.checked_until);
   }
 
   /** The end of the last window checked for this bttn; undefined if none was yet. */
   async checkedUntil(bttn: string): Promise<number | undefined> {
-    return this.checked.get(bttn);
+    this.commit.flush();
+    return this.q.one.get(bttn)?.checked_until;
   }
 
-  async claimWindow(bttn: string, end: number): Promise<boolean> {
-    if ((this.checked.get(bttn) ?? -Infinity) >= end) return false;
-    this.checked.set(bttn, end);
-    this.commit.write(() => this.q.set.run(bttn, end));
-    return true;
+  /** Committed before the window is checked (once a window, so the wait for a commit costs nothing). */
+  claimWindow(bttn: string, end: number): Promise<boolean> {
+    return this.commit.call(() => this.q.claim.get(bttn, end) !== undefined);
   }
 
   /** Whether a press of this bttn was made in [start, end). */

@@ -34,6 +34,7 @@ export class SqliteStatus implements StatusRepo {
   }
 
   async get(bttn: string): Promise<DeviceStatus> {
+    this.commit.flush(); // reads see every write made so far, lazy ones included
     const r = this.q.get.get(bttn);
     return this.memory.merge(bttn, r && { online: r.online === 1, fw: r.fw, bat: r.bat, rssi: r.rssi, lastHeard: r.last_heard });
   }
