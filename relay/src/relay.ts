@@ -207,7 +207,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const store = await openStore({ dataDir: opts.dataDir, url: opts.store, relayId, log, running: true });
   parts.add("the store", async () => {
     await store.close();
-    log.debug("store closed", store.health());
+    log.debug("store closed", { ...store.health() });
   });
   if (store.kind === "postgres") log.info("store: PostgreSQL, shared by the relays of a group", { database: store.where, relay: relayId, shareGroup: opts.shareGroup });
   const { bttns, events, status, keys, hooks } = store;
@@ -265,6 +265,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     events,
     status,
     hooks,
+    shared: store.kind === "postgres",
     engine,
     callbacks,
     log,
@@ -379,6 +380,8 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // A member of a group leaves it first: the group's other members take the next presses.
+      await external?.leaveGroup();
       // New presses stop here, at once: they stay unacknowledged, so devices send them again to the
       // next relay (QoS 1). The rest closes in reverse order of starting (the HTTP server first,
       // then the presses in progress are finished, then the broker, ..., the database last).

@@ -76,7 +76,11 @@ export class ExternalBus implements Bus {
         username,
         password,
         clientId,
-        clean: false,
+        // Alone, a persistent session: presses sent while the relay is away wait for it at the
+        // broker. In a group, a clean one: mosquitto keeps handing a persistent member's share of
+        // new presses to its session while it is away (they would wait for it instead of going to
+        // the members that are up); a clean member that drops out gets none (README: Scaling out).
+        clean: !this.opts.shareGroup,
         protocolVersion: 4,
         reconnectPeriod: 1000,
         connectTimeout: 10_000,
@@ -93,11 +97,7 @@ export class ExternalBus implements Bus {
         log.info("connected to broker", { url: redactUrl(url), sessionPresent: connack.sessionPresent });
         if (this.opts.availability) this.publish(this.opts.availability.topic, this.opts.availability.online, true);
         for (const filter of this.watches.keys()) this.subscribeWatch(filter);
-        const events = prefix + "/+/event";
-        // Our persistent session keeps the subscriptions of earlier runs: a member of a group that
-        // still held the plain one would get every press twice (once for the group, once for itself).
-        if (this.opts.shareGroup) client.unsubscribe(events);
-        client.subscribe([this.opts.shareGroup ? "$share/" + this.opts.shareGroup + "/" + events : events, prefix + "/+/status"], { qos: 1 }, (err, granted) => {
+        client.subscribe([this.eventFilter(), prefix + "/+/status"], { qos: 1 }, (err, granted) => {
           const refused = (granted ?? []).filter((g) => g.qos === 128);
           if (err || refused.length) {
             const msg = err ? err.message : "broker refused subscription to " + refused.map((g) => g.topic).join(", ");
@@ -155,6 +155,22 @@ export class ExternalBus implements Bus {
       });
       client.on("offline", () => log.warn("broker connection lost, reconnecting", { url: redactUrl(url) }));
     });
+  }
+
+  /** The presses' topic filter: shared by the group's members, or this relay's alone. */
+  private eventFilter(): string {
+    const events = this.opts.prefix + "/+/event";
+    return this.opts.shareGroup ? "$share/" + this.opts.shareGroup + "/" + events : events;
+  }
+
+  /**
+   * At shutdown, a member of a group leaves it first: once the broker confirms, no new press comes
+   * here, and those already sent here (before the confirmation) are taken and answered as usual.
+   * Alone, nothing to do: presses left unacknowledged wait in the persistent session.
+   */
+  async leaveGroup(timeoutMs = 2000): Promise<void> {
+    if (!this.opts.shareGroup || !this.client?.connected) return;
+    await Promise.race([this.client.unsubscribeAsync(this.eventFilter()).catch(() => undefined), new Promise((res) => setTimeout(res, timeoutMs).unref())]);
   }
 
   publish(topic: string, payload: string, retain: boolean, qos: 0 | 1 = 1): void {

@@ -24,6 +24,8 @@ export interface PressDeps {
   bttns: BttnRepo;
   events: EventRepo;
   status: StatusRepo;
+  /** The store is shared by a group of relays: another relay may be running a press this one sees again. */
+  shared?: boolean;
   /** Dynamic webhooks: the URL registered for a bttn. */
   hooks: HookRepo;
   engine: ActionEngine;

@@ -91,8 +91,26 @@ function answerAgain(d: PressDeps, p: Press, seen: Exclude<Accepted, Fresh>): vo
   else if (seen.state === "waiting") {
     const left = d.callbacks.remainingFor(seen.eventId);
     if (left !== undefined) answer(d, p.bttn.id, pendingResult(p.ev, left));
+  } else if (d.shared) void answerOnceEnded(d, p, seen.eventId);
+  // "running" on this relay: its answer is on its way.
+}
+
+/** How long a relay of a group looks again for the end of a press another relay is running. */
+const RECHECK_MS = [50, 200, 1000];
+
+/**
+ * In a group, "running" may be another relay's press whose end is not committed yet (its result
+ * went out a moment ago, and this redelivery came to this relay): look again a few times, and say
+ * how it ended. A press still running after that is answered by its relay.
+ */
+async function answerOnceEnded(d: PressDeps, p: Press, eventId: number): Promise<void> {
+  for (const ms of RECHECK_MS) {
+    await new Promise((res) => setTimeout(res, ms));
+    const e = await d.events.get(eventId).catch(() => undefined);
+    if (e?.state === "ok") return answer(d, p.bttn.id, okResult(p.ev, e.code ?? undefined));
+    if (e?.state === "fail") return answer(d, p.bttn.id, failResult(p.ev, e.reason ?? "internal", e.code ?? undefined));
+    if (e?.state !== "running") return;
   }
-  // "running": its answer is on its way.
 }
 
 /** The device's battery and signal, and the news of a press taken. */

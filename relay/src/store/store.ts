@@ -103,6 +103,8 @@ export interface EventSummary {
   seq: number;
   type: string;
   state: EventState;
+  reason: Reason | null;
+  code: number | null;
   received_at: number;
 }
 

@@ -11,7 +11,7 @@ import { isPgTrouble } from "./trouble";
 import type { Statement, WriteQueue } from "./write-queue";
 
 const ACCEPT = "SELECT * FROM accept_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-const SUMMARY = "id, bttn, boot, seq, type, state, received_at";
+const SUMMARY = "id, bttn, boot, seq, type, state, reason, code, received_at";
 
 interface AcceptRow {
   out_fresh: boolean;

@@ -40,7 +40,7 @@ export class SqliteEvents implements EventRepo {
       ),
       interrupted: db.prepare("UPDATE events SET state = 'fail', reason = 'internal', finished_at = ? WHERE state = 'running'"),
       one: db.prepare<[number], EventSummary>(
-        "SELECT id, bttn, boot, seq, type, state, received_at FROM events WHERE id = ?",
+        "SELECT id, bttn, boot, seq, type, state, reason, code, received_at FROM events WHERE id = ?",
       ),
     };
     const feedQuery = (typed: boolean, after: boolean) => db.prepare<[FeedParams], FeedRow>(feedSql(typed, after));
