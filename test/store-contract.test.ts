@@ -179,7 +179,7 @@ for (const engine of ENGINES) {
       "each event carries the total including itself",
     );
     const got = await s.events.get(first.eventId);
-    assert.equal(got, { id: first.eventId, bttn: "kitchen", boot: "boot-a", seq: 1, type: "pressed", state: "fail", received_at: now });
+    assert.equal(got, { id: first.eventId, bttn: "kitchen", boot: "boot-a", seq: 1, type: "pressed", state: "fail", reason: "http", code: 503, received_at: now });
     assert.is(await s.events.get(first.eventId + 1000), undefined);
   });
 
@@ -215,6 +215,17 @@ for (const engine of ENGINES) {
       feed.map((e) => [e.state, e.reason, e.code]),
       [["ok", null, 204], ["ok", null, 200]],
     );
+  });
+
+  t("events: claimEnd ends a press once across two stores, and then says so", async (ctx) => {
+    const a = await open(ctx, "relay-a");
+    const b = await open(ctx, "relay-b");
+    const one = await a.events.accept("kitchen", press(1), Date.now());
+    const won = await Promise.all([a.events.claimEnd(one.eventId, "ok", null, 200), b.events.claimEnd(one.eventId, "fail", "internal", null)]);
+    assert.equal(won.filter(Boolean).length, 1, "one store ends it");
+    const e = await b.events.get(one.eventId);
+    assert.equal([e?.state, e?.reason, e?.code], won[0] ? ["ok", null, 200] : ["fail", "internal", null]);
+    assert.is(await a.events.claimEnd(one.eventId, "fail", "timeout", null), false, "an ended press stays ended");
   });
 
   t("events: the feed's shape, order, type filter, after and limit", async (ctx) => {
@@ -424,7 +435,7 @@ for (const engine of ENGINES) {
       const claimed = await Promise.all([a.events.claimOrphans(["relay-dead"]), b.events.claimOrphans(["relay-dead"])]);
       const all = claimed.flat();
       assert.equal(all.map((e) => e.id).sort((x, y) => x - y), running.map((r) => r.eventId), "each running press to one caller; ended and waiting ones left");
-      assert.equal(all.find((e) => e.id === running[0].eventId), { id: running[0].eventId, bttn: "kitchen", boot: "boot-a", seq: 1, type: "pressed", state: "fail", received_at: now });
+      assert.equal(all.find((e) => e.id === running[0].eventId), { id: running[0].eventId, bttn: "kitchen", boot: "boot-a", seq: 1, type: "pressed", state: "fail", reason: "internal", code: null, received_at: now });
       assert.equal(await a.events.claimOrphans(["relay-dead"]), []);
       assert.equal(await a.events.claimOrphans([]), []);
       assert.is((await a.events.get(mine.eventId))?.state, "running", "another relay's presses are not touched");

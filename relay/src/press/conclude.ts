@@ -49,9 +49,35 @@ export function tellPending(d: PressDeps, p: Answering, remainingMs: number): vo
   d.news?.tell("pending", { bttn: p.bttnId, eventId: p.eventId, remainingMs, type: p.type, boot: p.boot });
 }
 
-export function conclude(d: PressDeps, p: Answering, c: Conclusion): void {
+/**
+ * Ends a press: recorded, answered, logged, told. Alone, the record is a write nobody waits for.
+ * In a group, ending is a claim committed before the answer goes out: a press that a relay took
+ * for gone, or another relay's callback verdict, ended it already, and the bttn hears one end.
+ */
+export function conclude(d: PressDeps, p: Answering, c: Conclusion): void | Promise<void> {
+  const state = c.ok ? "ok" : "fail";
+  const reason = c.ok ? null : (c.reason ?? "internal");
+  if (!d.shared) {
+    d.events.finish(p.eventId, state, reason, c.status ?? null);
+    return tellEnded(d, p, c);
+  }
+  return d.events.claimEnd(p.eventId, state, reason, c.status ?? null).then(
+    (won) => {
+      if (won) tellEnded(d, p, c);
+      else d.log.debug("press ended by another relay of the group already", { bttn: p.bttnId, event: p.eventId });
+    },
+    (err: unknown) => {
+      // The store is away: the bttn hears its answer anyway, and the record waits in the queue.
+      d.log.warn("could not record a press's end in the store; it is kept and retried", { bttn: p.bttnId, event: p.eventId, error: err as Error });
+      d.events.finish(p.eventId, state, reason, c.status ?? null);
+      tellEnded(d, p, c);
+    },
+  );
+}
+
+/** A press that ended in the store: counted, answered, logged and told. */
+export function tellEnded(d: PressDeps, p: Answering, c: Conclusion): void {
   const reason = c.ok ? undefined : (c.reason ?? "internal");
-  d.events.finish(p.eventId, c.ok ? "ok" : "fail", reason ?? null, c.status ?? null);
   if (c.ok) d.stats.ok++;
   else d.stats.fail++;
   answer(d, p.bttnId, c.ok ? okResult(p, c.status) : failResult(p, reason!, c.status));

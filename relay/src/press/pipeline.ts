@@ -7,7 +7,7 @@ import type { CallbackRow, EventSummary } from "../store/store";
 import { PressRateLimiter } from "../limits/press-rate";
 import type { Bttn } from "../store/bttns";
 import type { FeedEvent } from "../store/events";
-import { Answering, conclude, RELAY_BOOT, tellPending, VIRTUAL_BOOT } from "./conclude";
+import { Answering, conclude, RELAY_BOOT, tellEnded, tellPending, VIRTUAL_BOOT } from "./conclude";
 import type { PressDeps, PressStats } from "./deps";
 import { onEvent } from "./on-event";
 import { onStatus } from "./on-status";
@@ -116,7 +116,7 @@ export class Pipeline {
   closeOrphans(orphans: EventSummary[]): void {
     for (const e of orphans) {
       const who: Answering = { bttnId: e.bttn, eventId: e.id, boot: e.boot, seq: e.seq, type: e.type as ActionEventType, receivedAt: e.received_at };
-      conclude(this.d, who, { ok: false, reason: "internal", error: "the relay that took it stopped answering" });
+      tellEnded(this.d, who, { ok: false, reason: "internal", error: "the relay that took it stopped answering" });
     }
   }
 

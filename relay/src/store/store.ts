@@ -84,6 +84,11 @@ export interface EventRepo {
   markWaiting(eventId: number): void;
   /** Ends a press. Only a 'running' or 'waiting' event changes: an event already ended stays as it ended. */
   finish(eventId: number, state: "ok" | "fail", reason: Reason | null, code: number | null): void;
+  /**
+   * `finish` as a claim, committed before it resolves: true for the one caller that ended the press
+   * (it tells the bttn), false when it had ended already (another relay of the group closed it).
+   */
+  claimEnd(eventId: number, state: "ok" | "fail", reason: Reason | null, code: number | null): Promise<boolean>;
   recordRun(r: RunRecord): void;
   get(eventId: number): Promise<EventSummary | undefined>;
   /** Presses this relay left 'running' when it stopped last (not re-fired): closed as `fail internal`. */

@@ -99,6 +99,21 @@ export class PgEvents implements EventRepo {
     });
   }
 
+  async claimEnd(eventId: number, state: "ok" | "fail", reason: Reason | null, code: number | null): Promise<boolean> {
+    try {
+      const r = await this.pool.query("UPDATE events SET state = $1, reason = $2, code = $3, finished_at = $4 WHERE id = $5 AND state IN ('running', 'waiting')", [
+        state,
+        reason,
+        code,
+        Date.now(),
+        eventId,
+      ]);
+      return (r.rowCount ?? 0) > 0;
+    } catch (err) {
+      throw isPgTrouble(err) ? new StoreUnavailableError(err) : err;
+    }
+  }
+
   recordRun(r: RunRecord): void {
     this.queue.write({
       text: "INSERT INTO runs (event_id, bttn, method, url, status, duration_ms, reason, error, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

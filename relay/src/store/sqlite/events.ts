@@ -111,6 +111,11 @@ export class SqliteEvents implements EventRepo {
     this.commit.write(() => this.q.finish.run(state, reason, code, at, eventId));
   }
 
+  claimEnd(eventId: number, state: "ok" | "fail", reason: Reason | null, code: number | null): Promise<boolean> {
+    const at = Date.now();
+    return this.commit.call(() => this.q.finish.run(state, reason, code, at, eventId).changes > 0);
+  }
+
   recordRun(r: RunRecord): void {
     this.commit.write(() => this.q.run.run(r.eventId, r.bttn, r.method, r.url, r.status ?? null, r.durationMs, r.reason ?? null, r.error ?? null, r.startedAt));
   }
