@@ -116,10 +116,10 @@ test("a flag the command does not take is refused, naming it, before anything is
   try {
     const r = await runCli(["bttn", "list", "--url", "http://127.0.0.1:1/"], { cwd: dir.path });
     assert.is(r.code, 2);
-    assert.is(r.stderr, "bttn-relay: bttn list does not take --url (it takes --data)\n");
+    assert.is(r.stderr, "bttn-relay: bttn list does not take --url (it takes --data, --store)\n");
     assert.not.ok(existsSync(join(dir.path, "data")), "no database was made");
     const help = await runCli(["--help"]);
-    assert.match(help.stdout, /bttn-relay bttn list \[--data DIR\] +list bttns/);
+    assert.match(help.stdout, /bttn-relay bttn list \[--data DIR\] \[--store URL\]\s+list bttns/);
   } finally {
     dir.remove();
   }
