@@ -36,7 +36,7 @@ test.after(async () => {
 
 test("bad input is refused with a clear message and changes nothing; a password on the command line above all", async () => {
   ok(await cli(["action", "set", "porch", "pressed", "--url", ctx.sink.url("/keep"), "--header", "X-A=1"]), "set");
-  const before = stored();
+  const before = (await stored());
   const empty = join(ctx.dir.path, "empty.txt");
   writeFileSync(empty, "\n");
   const pem = join(ctx.dir.path, "not-a-cert.pem");
@@ -68,13 +68,13 @@ test("bad input is refused with a clear message and changes nothing; a password 
   refused(await cli(["action", "set", "porch", "squeezed", "--url", "http://x/"]), /event type "squeezed": must be one of/);
   refused(await cli(["action", "show", "attic", "pressed"]), /no bttn "attic" \(bttn list shows them\)/);
   refused(await cli(["bttn", "show", "attic"]), /no bttn "attic"/);
-  assert.equal(stored(), before, "nothing changed");
+  assert.equal((await stored()), before, "nothing changed");
   assert.is(ctx.sink.received.length, 0, "nothing was sent");
 });
 
 test("the password from standard input (--password-file -) and from the terminal's prompt, not echoed", async () => {
   ok(await cli(["action", "set", "porch", "pressed", "--url", ctx.sink.url("/in"), "--auth", "digest", "--username", "ha", "--password-file", "-"], "piped-pw-2\n"), "stdin");
-  assert.equal(stored()!.auth, { type: "digest", username: "ha", password: "piped-pw-2" });
+  assert.equal((await stored())!.auth, { type: "digest", username: "ha", password: "piped-pw-2" });
 
   // A real terminal: script(1) gives the CLI a pseudo-terminal; the password is typed after the prompt.
   const child = spawn("script", ["-qec", `${process.execPath} ${CLI} action update porch pressed --auth basic --username ha2`, "/dev/null"], { cwd: ctx.dir.path, stdio: ["pipe", "pipe", "pipe"] });
@@ -89,7 +89,7 @@ test("the password from standard input (--password-file -) and from the terminal
   clearTimeout(timer);
   assert.is(code, 0, out);
   assert.not.ok(out.includes("typed-pw-3"), "the password is not echoed: " + JSON.stringify(out));
-  assert.equal(stored()!.auth, { type: "basic", username: "ha2", password: "typed-pw-3" });
+  assert.equal((await stored())!.auth, { type: "basic", username: "ha2", password: "typed-pw-3" });
 });
 
 test("a command's own --help, and the whole --help naming the new commands (each command's: relay/test/cli-commands.test.ts)", async () => {

@@ -55,7 +55,7 @@ test("action set with every flag: stored as given, shown masked, and action test
     "action set",
   );
   assert.match(set.stderr, /^action set: porch pressed/);
-  const a = stored()!;
+  const a = (await stored())!;
   assert.equal(
     [a.url, a.method, a.format, a.args, a.headers, a.auth, a.timeout, a.maxResponseBytes, a.followRedirects, a.async, a.callbackTimeout, a.idempotencyKey, a.insecure, a.ca],
     [ctx.sink.url("/hook?who=<ID>"), "POST", "json", { n: "<COUNTER>", name: "<NAME>" }, { "X-Token": "hdr-secret-1", "X-Who": "porch" }, { type: "basic", username: "ha", password: PASSWORD }, 3000, 4096, true, true, 5000, false, false, undefined],
@@ -99,15 +99,15 @@ test("action set with every flag: stored as given, shown masked, and action test
 test("action update changes only what it is given; --remove-header, --remove-arg, --reset take away; set replaces the whole action", async () => {
   ok(await cli(["action", "set", "porch", "pressed", "--url", ctx.sink.url("/a"), "--method", "POST", "--arg", "a=1", "--arg", "b=2", "--header", "X-One=1", "--header", "X-Two=2", "--auth", "digest", "--username", "ha", "--password-file", ctx.pwFile, "--async"]), "set");
   ok(await cli(["action", "update", "porch", "pressed", "--header", "x-one=uno", "--arg", "c=3", "--timeout", "2500"]), "update");
-  let a = stored()!;
+  let a = (await stored())!;
   assert.equal([a.url, a.method, a.headers, a.args, a.timeout, a.async, a.auth?.password], [ctx.sink.url("/a"), "POST", { "X-Two": "2", "x-one": "uno" }, { a: "1", b: "2", c: "3" }, 2500, true, PASSWORD]);
   ok(await cli(["action", "update", "porch", "pressed", "--remove-header", "X-TWO", "--remove-arg", "a", "--reset", "async", "--reset", "auth", "--url", ctx.sink.url("/b")]), "update with removals");
-  a = stored()!;
+  a = (await stored())!;
   assert.equal([a.url, a.headers, a.args, a.async, a.auth], [ctx.sink.url("/b"), { "x-one": "uno" }, { b: "2", c: "3" }, false, undefined]);
   ok(await cli(["action", "update", "porch", "pressed", "--body", "raw <ID>", "--format", "form"]), "a raw body replaces the args");
-  assert.is(stored()!.args, "raw <ID>");
+  assert.is((await stored())!.args, "raw <ID>");
   ok(await cli(["action", "set", "porch", "pressed", "--url", ctx.sink.url("/c")]), "set again");
-  a = stored()!;
+  a = (await stored())!;
   assert.equal([a.url, a.method, a.headers, a.args, a.timeout], [ctx.sink.url("/c"), "GET", {}, undefined, 10_000], "set replaced everything");
 });
 
@@ -148,7 +148,7 @@ test("action test: outcomes fail (HTTP 503, refused, timeout), redirects only wi
   ok(await cli(["action", "set", "porch", "pressed", "--url", ctx.https.url("/tls")]), "set https");
   assert.match((await cli(["action", "test", "porch", "pressed"])).stdout, /outcome: fail, reason tls/);
   ok(await cli(["action", "update", "porch", "pressed", "--ca", ctx.pki.ca.certPath]), "--ca");
-  assert.ok(stored()!.ca?.startsWith("-----BEGIN CERTIFICATE-----"), "the CA's text is stored");
+  assert.ok((await stored())!.ca?.startsWith("-----BEGIN CERTIFICATE-----"), "the CA's text is stored");
   assert.match(ok(await cli(["action", "test", "porch", "pressed"]), "with --ca").stdout, /\n  tls ok\n\noutcome: ok \(HTTP 200\)/);
   ok(await cli(["action", "update", "porch", "pressed", "--reset", "ca", "--insecure"]), "--insecure");
   const insecure = ok(await cli(["action", "test", "porch", "pressed"]), "with --insecure");
@@ -161,7 +161,7 @@ test("action test: outcomes fail (HTTP 503, refused, timeout), redirects only wi
   assert.match(dyn.stdout, /request: none was sent \(it could not be built\)\n\noutcome: fail, reason no-webhook: no webhook URL is registered for this bttn/);
   refused(await cli(["action", "test", "porch", "pressed-long"]), /bttn porch has no action for pressed-long \(it has pressed\)/);
   ok(await cli(["action", "remove", "porch", "pressed"]), "remove");
-  assert.is(stored(), undefined);
+  assert.is((await stored()), undefined);
   assert.is(ctx.sink.received.filter((r) => r.url.startsWith("/x")).length, 1);
 });
 

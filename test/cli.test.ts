@@ -11,9 +11,7 @@ import { connectDevice } from "./support/device";
 import { freePort } from "./support/daemon";
 import { startSink } from "./support/webhook-sink";
 import { tempDir, sleep } from "./support/temp";
-import { openDb } from "../relay/src/store/db";
-import { EventStore } from "../relay/src/store/events";
-import { GroupCommit } from "../relay/src/store/group-commit";
+import { openSqliteStore } from "../relay/src/store/sqlite/open";
 
 test("--help explains commands, flags and environment variables", async () => {
   const r = await runCli(["--help"]);
@@ -99,9 +97,8 @@ test("starts with no config at all, settings from the environment; bttn add whil
     const r = await d.result(seq, ["ok", "fail"], 3000);
     assert.is(r.state, "ok");
     await d.close();
-    const db = openDb(join(dir.path, "data"));
-    const feed = new EventStore(db, new GroupCommit(db)).feed("porch", {});
-    db.close();
+    const store = await openSqliteStore(join(dir.path, "data"));
+    const feed = await store.events.feed("porch", {}).finally(() => store.close());
     assert.is(feed.length, 1);
     assert.is(feed[0].state, "ok");
     assert.is(feed[0].runs.length, 1);
@@ -119,10 +116,10 @@ test("a flag the command does not take is refused, naming it, before anything is
   try {
     const r = await runCli(["bttn", "list", "--url", "http://127.0.0.1:1/"], { cwd: dir.path });
     assert.is(r.code, 2);
-    assert.is(r.stderr, "bttn-relay: bttn list does not take --url (it takes --data)\n");
+    assert.is(r.stderr, "bttn-relay: bttn list does not take --url (it takes --data, --store)\n");
     assert.not.ok(existsSync(join(dir.path, "data")), "no database was made");
     const help = await runCli(["--help"]);
-    assert.match(help.stdout, /bttn-relay bttn list \[--data DIR\] +list bttns/);
+    assert.match(help.stdout, /bttn-relay bttn list \[--data DIR\] \[--store URL\]\s+list bttns/);
   } finally {
     dir.remove();
   }

@@ -31,7 +31,7 @@ test("every command refuses each flag it does not take, naming the flag, and tak
 });
 
 test("bttn list --url is refused (it was silently accepted); arguments are counted", () => {
-  assert.throws(() => parseCommandLine(["bttn", "list", "--url", "http://x/"], {}, "/tmp"), /^bttn list does not take --url \(it takes --data\)$/);
+  assert.throws(() => parseCommandLine(["bttn", "list", "--url", "http://x/"], {}, "/tmp"), /^bttn list does not take --url \(it takes --data, --store\)$/);
   assert.throws(() => parseCommandLine(["bttn", "remove"], {}, "/tmp"), /^missing <id> \(see --help\)$/);
   assert.throws(() => parseCommandLine(["bttn", "list", "extra"], {}, "/tmp"), /unexpected argument "extra"/);
   assert.throws(() => parseCommandLine(["bttn", "frob"], {}, "/tmp"), /^unknown command: bttn frob/);

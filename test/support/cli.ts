@@ -3,8 +3,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import * as assert from "uvu/assert";
 import type { HttpAction } from "../../relay/src/config/schema";
-import { openDb } from "../../relay/src/store/db";
-import { BttnStore } from "../../relay/src/store/bttns";
+import { openSqliteStore } from "../../relay/src/store/sqlite/open";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const CLI = join(ROOT, "relay", "bin", "bttn-relay.js");
@@ -87,12 +86,12 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
 }
 
 /** The action stored for (id, type) in the data directory under `dir`, read as the relay reads it. */
-export function storedAction(dir: string, id: string, type: string): HttpAction | undefined {
-  const db = openDb(join(dir, "data"));
+export async function storedAction(dir: string, id: string, type: string): Promise<HttpAction | undefined> {
+  const store = await openSqliteStore(join(dir, "data"));
   try {
-    return new BttnStore(db).get(id)?.actions[type as "pressed"]?.http;
+    return store.bttns.get(id)?.actions[type as "pressed"]?.http;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

@@ -11,12 +11,8 @@ import { maskBody, maskHeaders, maskUrl } from "../inspector/mask";
 import type { HttpAction } from "../config/schema";
 import { createLogger } from "../log";
 import { VIRTUAL_BOOT } from "../press/conclude";
-import { BttnStore } from "../store/bttns";
-import { openDb } from "../store/db";
-import { EventStore } from "../store/events";
-import { GroupCommit } from "../store/group-commit";
-import { HookStore } from "../store/hooks";
 import { actionOf, bttnIn, eventType } from "./action-commands";
+import { StoreAt, withStore } from "./cli-store";
 
 /** How much of each body is shown. */
 export const SHOWN_BODY_BYTES = 1024;
@@ -29,29 +25,22 @@ export interface ActionTestOptions {
 }
 
 /** Runs the action once; returns what to print and whether the press went well. */
-export async function testAction(dataDir: string, id: string, type: string, o: ActionTestOptions): Promise<{ text: string; ok: boolean }> {
+export async function testAction(at: StoreAt, id: string, type: string, o: ActionTestOptions): Promise<{ text: string; ok: boolean }> {
   const t = eventType(type);
-  const db = openDb(dataDir);
-  const commit = new GroupCommit(db);
-  let action: HttpAction;
-  let press: ActionPress;
-  let engine: ActionEngine;
-  try {
-    const b = bttnIn(new BttnStore(db), id);
-    action = actionOf(b, t);
+  // The store is closed before the request: a slow webhook must not hold the database.
+  const { action, press } = await withStore(at, async (store) => {
+    const b = bttnIn(store.bttns, id);
+    const action = actionOf(b, t);
     // The tags as the next press would fill them: its counters include it.
-    const counters = new EventStore(db, commit).getCounters(id);
+    const counters = await store.events.getCounters(id);
     counters.total++;
     counters[t]++;
-    const hooks = new HookStore(db);
-    const dynamicUrl = action.url === "dynamic" ? hooks.urlFor(id) : undefined;
+    const dynamicUrl = action.url === "dynamic" ? await store.hooks.urlFor(id) : undefined;
     const now = Date.now();
-    press = { bttn: b, eventId: 0, boot: VIRTUAL_BOOT, seq: now, type: t, pressedAt: now, age: 0, counters, callbackUrl: action.async ? o.publicUrl.replace(/\/$/, "") + "/callback/not-registered-action-test" : undefined };
-    engine = withActionLayers(new ActionEngine({ log: createLogger("warn"), timeZone: o.timeZone, dynamicUrl: () => dynamicUrl }));
-  } finally {
-    commit.close();
-    db.close(); // before the request: a slow webhook must not hold the database
-  }
+    const press: ActionPress = { bttn: b, eventId: 0, boot: VIRTUAL_BOOT, seq: now, type: t, pressedAt: now, age: 0, counters, callbackUrl: action.async ? o.publicUrl.replace(/\/$/, "") + "/callback/not-registered-action-test" : undefined, dynamicUrl };
+    return { action, press };
+  });
+  const engine = withActionLayers(new ActionEngine({ log: createLogger("warn"), timeZone: o.timeZone }));
   try {
     const outcome = await engine.run(action, press);
     return { text: report(id, t, action, outcome), ok: outcome.ok };

@@ -3,23 +3,9 @@
 import { guessLanAddress } from "../lan-address";
 import { checkBttnId, DeviceFile, makeDeviceFile } from "@bttn/shared";
 import { bttnInfoView } from "../api/present";
-import { EventStore } from "../store/events";
-import { GroupCommit } from "../store/group-commit";
-import { StatusStore } from "../store/status";
-import { BttnStore } from "../store/bttns";
-import { openDb } from "../store/db";
 import { newSecret } from "../store/secrets";
+import { StoreAt, withStore } from "./cli-store";
 import { UsageError } from "./options";
-
-
-function withStore<T>(dataDir: string, f: (s: BttnStore) => T): T {
-  const db = openDb(dataDir);
-  try {
-    return f(new BttnStore(db));
-  } finally {
-    db.close();
-  }
-}
 
 export interface AddOptions {
   name?: string;
@@ -31,7 +17,7 @@ export interface AddOptions {
 
 
 /** Adds a bttn; returns the device file for flash.sh (it holds the only copy of the secret). */
-export function addBttn(dataDir: string, id: string, o: AddOptions): DeviceFile {
+export async function addBttn(at: StoreAt, id: string, o: AddOptions): Promise<DeviceFile> {
   const e = checkBttnId(id);
   if (e) throw new UsageError("bttn id " + JSON.stringify(id) + ": " + e);
   const secret = newSecret();
@@ -39,47 +25,42 @@ export function addBttn(dataDir: string, id: string, o: AddOptions): DeviceFile 
   const made = makeDeviceFile(id, secret, { relayHost: o.relayHost ?? guessLanAddress(), mqttPort: o.mqttPort || 1883, wifiSsid: o.wifiSsid, wifiPassword: o.wifiPassword });
   if (!made.ok) throw new UsageError(made.error);
   const file = made.value;
-  withStore(dataDir, (s) => {
+  await withStore(at, async ({ bttns: s }) => {
     if (s.get(id)) throw new UsageError("a bttn " + JSON.stringify(id) + " exists already (bttn secret " + id + " gives it a new secret)");
-    s.create(id, "cli", secret, { props: o.name ? { name: o.name } : {} });
+    await s.create(id, "cli", secret, { props: o.name ? { name: o.name } : {} });
   });
   return file;
 }
 
-export function listBttns(dataDir: string): Array<{ id: string; origin: string; name?: string; actions: string[] }> {
-  return withStore(dataDir, (s) => s.list().map((b) => ({ id: b.id, origin: b.origin, name: b.props.name, actions: Object.keys(b.actions) })));
+export function listBttns(at: StoreAt): Promise<Array<{ id: string; origin: string; name?: string; actions: string[] }>> {
+  return withStore(at, ({ bttns: s }) => s.list().map((b) => ({ id: b.id, origin: b.origin, name: b.props.name, actions: Object.keys(b.actions) })));
 }
 
-export function removeBttn(dataDir: string, id: string): void {
-  withStore(dataDir, (s) => {
+export async function removeBttn(at: StoreAt, id: string): Promise<void> {
+  await withStore(at, async ({ bttns: s }) => {
     const b = s.get(id);
     if (!b) throw new UsageError("no bttn " + JSON.stringify(id));
     if (b.origin === "file") throw new UsageError("bttn " + id + " is declared in the config file: remove it there");
-    s.remove(id);
+    await s.remove(id);
   });
 }
 
-export function rotateSecret(dataDir: string, id: string): string {
+export async function rotateSecret(at: StoreAt, id: string): Promise<string> {
   const secret = newSecret();
-  withStore(dataDir, (s) => {
+  await withStore(at, async ({ bttns: s }) => {
     const b = s.get(id);
     if (!b) throw new UsageError("no bttn " + JSON.stringify(id));
     if (b.origin === "file") throw new UsageError("bttn " + id + " is declared in the config file: change its secret there");
-    s.update(id, { secret });
+    await s.update(id, { secret });
   });
   return secret;
 }
 
 /** A bttn as an admin sees it through the API (secrets masked), with its device's status and its counters. */
-export function showBttn(dataDir: string, id: string): Record<string, unknown> {
-  const db = openDb(dataDir);
-  const commit = new GroupCommit(db);
-  try {
-    const b = new BttnStore(db).get(id);
+export function showBttn(at: StoreAt, id: string): Promise<Record<string, unknown>> {
+  return withStore(at, async (store) => {
+    const b = store.bttns.get(id);
     if (!b) throw new UsageError("no bttn " + JSON.stringify(id) + " (bttn list shows them)");
-    return { ...bttnInfoView(b, true), status: new StatusStore(db, commit).get(id), counters: new EventStore(db, commit).getCounters(id) };
-  } finally {
-    commit.close();
-    db.close();
-  }
+    return { ...bttnInfoView(b, true), status: await store.status.get(id), counters: await store.events.getCounters(id) };
+  });
 }

@@ -5,10 +5,11 @@ import { loadConfigFile } from "../config/file";
 import { installService, servicePaths, unreachable } from "../service/install";
 import { systemdUnit } from "../service/unit";
 import { guessLanAddress } from "../lan-address";
-import { backupDb } from "../store/backup";
+import { backupDb } from "../store/sqlite/backup";
 import { readActionEdit } from "./action-edit";
 import { removeAction, setAction, showAction, updateAction } from "./action-commands";
 import { addBttn, listBttns, removeBttn, rotateSecret, showBttn } from "./bttn-commands";
+import { storeAt } from "./cli-store";
 import { deviceFileFor, deviceFileWarning, relayAddress } from "./device-files";
 import { FlagName } from "./flags";
 import { createAdminToken, createKey, keyLine, listKeys, revokeKey } from "./key-commands";
@@ -92,12 +93,12 @@ export const COMMANDS: Command[] = [
   {
     words: "bttn add",
     args: ["<id>"],
-    flags: ["name", "relay-host", "mqtt-port", "mqtts-port", "wifi-ssid", "wifi-password", "data"],
+    flags: ["name", "relay-host", "mqtt-port", "mqtts-port", "wifi-ssid", "wifi-password", "data", "store"],
     summary: ["add a bttn; prints its secret and a device file for flash.sh"],
     flagHelp: DEVICE_FILE_FLAG_HELP,
-    run(c) {
+    async run(c) {
       const relay = addressOf(c);
-      const file = addBttn(c.settings().dataDir, c.args[0], { name: c.str("name"), relayHost: relay.host, mqttPort: relay.port, wifiSsid: c.str("wifi-ssid"), wifiPassword: c.str("wifi-password") });
+      const file = await addBttn(storeAt(c.settings()), c.args[0], { name: c.str("name"), relayHost: relay.host, mqttPort: relay.port, wifiSsid: c.str("wifi-ssid"), wifiPassword: c.str("wifi-password") });
       tell([`Added bttn ${file.id}. Its secret is in the device file below and is shown only now.`, ...relay.notes, deviceFileWarning(file), `Save it as ${file.id}.json and flash it: ./flash.sh --port /dev/ttyUSB0 --config ${file.id}.json`]);
       process.stdout.write(JSON.stringify(file, null, 2) + "\n");
       return 0;
@@ -106,13 +107,13 @@ export const COMMANDS: Command[] = [
   {
     words: "bttn device-file",
     args: ["<id>"],
-    flags: ["relay-host", "mqtt-port", "mqtts-port", "wifi-ssid", "wifi-password", "new-secret", "data", "config"],
+    flags: ["relay-host", "mqtt-port", "mqtts-port", "wifi-ssid", "wifi-password", "new-secret", "data", "store", "config"],
     summary: ["print a device file for an existing bttn: one declared in", "the config file carries the file's secret; one added", "with the CLI or the API needs --new-secret"],
     flagHelp: DEVICE_FILE_FLAG_HELP,
-    run(c) {
+    async run(c) {
       const relay = addressOf(c);
       const s = c.settings();
-      const made = deviceFileFor(s.dataDir, c.args[0], { relay, wifiSsid: c.str("wifi-ssid"), wifiPassword: c.str("wifi-password"), newSecret: c.flag("new-secret"), configFile: s.configFile });
+      const made = await deviceFileFor(storeAt(s), c.args[0], { relay, wifiSsid: c.str("wifi-ssid"), wifiPassword: c.str("wifi-password"), newSecret: c.flag("new-secret"), configFile: s.configFile });
       tell([...made.notes, ...relay.notes, deviceFileWarning(made.file)]);
       process.stdout.write(JSON.stringify(made.file, null, 2) + "\n");
       return 0;
@@ -121,20 +122,20 @@ export const COMMANDS: Command[] = [
   {
     words: "bttn list",
     args: [],
-    flags: ["data"],
+    flags: ["data", "store"],
     summary: ["list bttns"],
-    run(c) {
-      for (const b of listBttns(c.settings().dataDir)) process.stdout.write(`${b.id}\t${b.origin}\t${b.name ?? ""}\t${b.actions.join(",") || "(no actions)"}\n`);
+    async run(c) {
+      for (const b of await listBttns(storeAt(c.settings()))) process.stdout.write(`${b.id}\t${b.origin}\t${b.name ?? ""}\t${b.actions.join(",") || "(no actions)"}\n`);
       return 0;
     },
   },
   {
     words: "bttn remove",
     args: ["<id>"],
-    flags: ["data"],
+    flags: ["data", "store"],
     summary: ["remove a bttn (its history is kept)"],
-    run(c) {
-      removeBttn(c.settings().dataDir, c.args[0]);
+    async run(c) {
+      await removeBttn(storeAt(c.settings()), c.args[0]);
       process.stderr.write("removed\n");
       return 0;
     },
@@ -142,33 +143,33 @@ export const COMMANDS: Command[] = [
   {
     words: "bttn secret",
     args: ["<id>"],
-    flags: ["data"],
+    flags: ["data", "store"],
     summary: ["give a bttn a new secret (prints it)"],
-    run(c) {
-      process.stdout.write(rotateSecret(c.settings().dataDir, c.args[0]) + "\n");
+    async run(c) {
+      process.stdout.write((await rotateSecret(storeAt(c.settings()), c.args[0])) + "\n");
       return 0;
     },
   },
   {
     words: "bttn show",
     args: ["<id>"],
-    flags: ["data"],
+    flags: ["data", "store"],
     summary: ["show a bttn: properties, device settings, actions", "(secrets masked), device status and counters (JSON)"],
-    run(c) {
-      process.stdout.write(JSON.stringify(showBttn(c.settings().dataDir, c.args[0]), null, 2) + "\n");
+    async run(c) {
+      process.stdout.write(JSON.stringify(await showBttn(storeAt(c.settings()), c.args[0]), null, 2) + "\n");
       return 0;
     },
   },
   {
     words: "action set",
     args: ["<id>", "<event>"],
-    flags: ["url", ...ACTION_FLAGS, "data"],
+    flags: ["url", ...ACTION_FLAGS, "data", "store"],
     required: ["url"],
     summary: ["set the HTTP action of a bttn added with the CLI for an", "event, replacing the whole action: what is not given", "gets its default (action update changes some fields)"],
     details: ACTION_DETAILS,
     async run(c) {
       if (c.str("url") === undefined) throw new UsageError("action set: --url is required (the whole action is replaced; action update changes some fields)");
-      await setAction(c.settings().dataDir, c.args[0], c.args[1], readActionEdit(c));
+      await setAction(storeAt(c.settings()), c.args[0], c.args[1], readActionEdit(c));
       process.stderr.write(`action set: ${c.args[0]} ${c.args[1]} (action show ${c.args[0]} ${c.args[1]} shows it; action test ${c.args[0]} ${c.args[1]} runs it once)\n`);
       return 0;
     },
@@ -176,11 +177,11 @@ export const COMMANDS: Command[] = [
   {
     words: "action update",
     args: ["<id>", "<event>"],
-    flags: ["url", ...ACTION_FLAGS, "remove-header", "remove-arg", "reset", "data"],
+    flags: ["url", ...ACTION_FLAGS, "remove-header", "remove-arg", "reset", "data", "store"],
     summary: ["change only the given fields of an action; headers and", "args given are added to (or replace) the stored ones"],
     details: ["--remove-header and --remove-arg take one away; --reset FIELD puts a field back to its", "default (or removes it: auth, ca). A password given before is kept while --auth and", "--username stay the same.", "", ...ACTION_DETAILS],
     async run(c) {
-      await updateAction(c.settings().dataDir, c.args[0], c.args[1], readActionEdit(c));
+      await updateAction(storeAt(c.settings()), c.args[0], c.args[1], readActionEdit(c));
       process.stderr.write(`action updated: ${c.args[0]} ${c.args[1]}\n`);
       return 0;
     },
@@ -188,10 +189,10 @@ export const COMMANDS: Command[] = [
   {
     words: "action remove",
     args: ["<id>", "<event>"],
-    flags: ["data"],
+    flags: ["data", "store"],
     summary: ["remove the action of a bttn for an event"],
     async run(c) {
-      await removeAction(c.settings().dataDir, c.args[0], c.args[1]);
+      await removeAction(storeAt(c.settings()), c.args[0], c.args[1]);
       process.stderr.write(`action removed: ${c.args[0]} ${c.args[1]}\n`);
       return 0;
     },
@@ -199,17 +200,17 @@ export const COMMANDS: Command[] = [
   {
     words: "action show",
     args: ["<id>", "<event>"],
-    flags: ["data"],
+    flags: ["data", "store"],
     summary: ["show an action with its defaults, secrets masked (JSON)"],
-    run(c) {
-      process.stdout.write(JSON.stringify(showAction(c.settings().dataDir, c.args[0], c.args[1]), null, 2) + "\n");
+    async run(c) {
+      process.stdout.write(JSON.stringify(await showAction(storeAt(c.settings()), c.args[0], c.args[1]), null, 2) + "\n");
       return 0;
     },
   },
   {
     words: "action test",
     args: ["<id>", "<event>"],
-    flags: ["data", "config", "public-url"],
+    flags: ["data", "store", "config", "public-url"],
     summary: ["run an action once as a virtual press; print the request", "sent and the answer (masked); exit 0 on ok, 1 on fail"],
     details: [
       "The action runs here, in this command, as the relay would run it (same request, tags, TLS,",
@@ -224,7 +225,7 @@ export const COMMANDS: Command[] = [
       const config = s.configFile ? loadConfigFile(s.configFile) : undefined;
       const publicUrl = s.publicUrl ?? config?.relay.publicUrl ?? `${s.tls ? "https" : "http"}://${guessLanAddress()}:${s.httpPort}`;
       const { testAction } = await import("./action-test"); // the engine, only for this command
-      const r = await testAction(s.dataDir, c.args[0], c.args[1], { timeZone: config?.relay.timeZone, publicUrl });
+      const r = await testAction(storeAt(s), c.args[0], c.args[1], { timeZone: config?.relay.timeZone, publicUrl });
       process.stdout.write(r.text);
       return r.ok ? 0 : 1;
     },
@@ -232,12 +233,12 @@ export const COMMANDS: Command[] = [
   {
     words: "keys create",
     args: [],
-    flags: ["name", "bttn", "data"],
+    flags: ["name", "bttn", "data", "store"],
     required: ["name", "bttn"],
     flagHelp: { name: ["who the key is for (a name to know it by)"] },
     summary: ["make an API key for a webhook server acting for those", "bttns (dynamic webhooks, read API); prints it, only now"],
-    run(c) {
-      const made = createKey(c.settings().dataDir, c.str("name"), c.list("bttn"));
+    async run(c) {
+      const made = await createKey(storeAt(c.settings()), c.str("name"), c.list("bttn"));
       process.stderr.write(`Created API key ${made.key.id} (${made.key.name}) for ${made.key.bttns.join(", ")}. It is shown only now; the relay keeps its hash.\nA webhook server sends it as X-Api-Key.\n`);
       process.stdout.write(made.token + "\n");
       return 0;
@@ -246,20 +247,20 @@ export const COMMANDS: Command[] = [
   {
     words: "keys list",
     args: [],
-    flags: ["data"],
+    flags: ["data", "store"],
     summary: ["list API keys and admin tokens (never the keys themselves)"],
-    run(c) {
-      for (const k of listKeys(c.settings().dataDir)) process.stdout.write(keyLine(k) + "\n");
+    async run(c) {
+      for (const k of await listKeys(storeAt(c.settings()))) process.stdout.write(keyLine(k) + "\n");
       return 0;
     },
   },
   {
     words: "keys revoke",
     args: ["<key id>"],
-    flags: ["data"],
+    flags: ["data", "store"],
     summary: ["revoke a key or token for good; its webhooks stop counting"],
-    run(c) {
-      revokeKey(c.settings().dataDir, c.args[0]);
+    async run(c) {
+      await revokeKey(storeAt(c.settings()), c.args[0]);
       process.stderr.write("revoked\n");
       return 0;
     },
@@ -267,11 +268,11 @@ export const COMMANDS: Command[] = [
   {
     words: "admin token",
     args: [],
-    flags: ["name", "data"],
+    flags: ["name", "data", "store"],
     summary: ["make an admin token for the REST API; prints it, only now"],
     flagHelp: { name: ["a name to know the token by (default cli)"] },
-    run(c) {
-      const made = createAdminToken(c.settings().dataDir, c.str("name"));
+    async run(c) {
+      const made = await createAdminToken(storeAt(c.settings()), c.str("name"));
       process.stderr.write(`Created admin token ${made.key.id}. It is shown only now; the relay keeps its hash.\nSend it as Authorization: Bearer <token> (or X-Api-Key).\n`);
       process.stdout.write(made.token + "\n");
       return 0;

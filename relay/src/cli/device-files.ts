@@ -6,9 +6,8 @@ import { DeviceFile, loopbackWarning, makeDeviceFile } from "@bttn/shared";
 import { readDeviceAddress } from "../bus/device-address-file";
 import { loadConfigFile } from "../config/file";
 import { guessLanAddress } from "../lan-address";
-import { BttnStore } from "../store/bttns";
-import { openDb } from "../store/db";
 import { newSecret, verifySecret } from "../store/secrets";
+import { StoreAt, withStore } from "./cli-store";
 import { UsageError } from "./options";
 
 /** Where a device file sends its bttn, and what the user should know about it (lines for stderr). */
@@ -60,16 +59,14 @@ export interface DeviceFileOptions {
  * (whether or not the relay applied it yet); one made with the CLI or the API has only a hash, so
  * it gets a new secret, with `newSecret` only: the board holding the old one stops connecting.
  */
-export function deviceFileFor(dataDir: string, id: string, o: DeviceFileOptions): { file: DeviceFile; notes: string[] } {
+export function deviceFileFor(at: StoreAt, id: string, o: DeviceFileOptions): Promise<{ file: DeviceFile; notes: string[] }> {
   const make = (secret: string): DeviceFile => {
     const made = makeDeviceFile(id, secret, { relayHost: o.relay.host, mqttPort: o.relay.port, wifiSsid: o.wifiSsid, wifiPassword: o.wifiPassword });
     if (!made.ok) throw new UsageError(made.error);
     return made.value;
   };
   const declared = o.configFile ? loadConfigFile(o.configFile).bttns[id] : undefined;
-  const db = openDb(dataDir);
-  try {
-    const store = new BttnStore(db);
+  return withStore(at, async ({ bttns: store }) => {
     const b = store.get(id);
     if (declared) {
       if (o.newSecret) throw new UsageError(`bttn ${id} is declared in ${o.configFile}: change its secret there (and restart the relay)`);
@@ -84,9 +81,7 @@ export function deviceFileFor(dataDir: string, id: string, o: DeviceFileOptions)
       throw new UsageError(`bttn ${id} was made with the ${b.origin === "cli" ? "CLI" : "API"}: its secret is stored hashed and was shown only then. With --new-secret it gets a new one (the board holding the old one stops connecting) and the device file carries it`);
     const secret = newSecret();
     const file = make(secret); // first: a bad address must not leave a new secret nobody saw
-    store.update(id, { secret });
+    await store.update(id, { secret });
     return { file, notes: [`bttn ${id} has a new secret, in the device file below only; the old one no longer connects.`] };
-  } finally {
-    db.close();
-  }
+  });
 }

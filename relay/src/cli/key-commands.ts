@@ -1,45 +1,35 @@
 // `bttn-relay keys ...` and `admin token`: API keys, made in the database directly. A running relay
 // reads keys from the database on every request, so a key made here works at once.
 import { checkBttnId } from "@bttn/shared";
-import { BttnStore } from "../store/bttns";
-import { openDb } from "../store/db";
-import { ApiKey, KeyStore } from "../store/keys";
+import type { ApiKey } from "../store/keys";
+import { StoreAt, withStore } from "./cli-store";
 import { UsageError } from "./options";
 
-function withKeys<T>(dataDir: string, f: (keys: KeyStore, bttns: BttnStore) => T): T {
-  const db = openDb(dataDir);
-  try {
-    return f(new KeyStore(db), new BttnStore(db));
-  } finally {
-    db.close();
-  }
-}
-
 /** A key for a webhook server acting for `bttns`; returns the key, which is shown only now. */
-export function createKey(dataDir: string, name: string | undefined, bttns: string[]): { key: ApiKey; token: string } {
+export function createKey(at: StoreAt, name: string | undefined, bttns: string[]): Promise<{ key: ApiKey; token: string }> {
   if (!name) throw new UsageError("keys create: --name is required (who the key is for)");
   if (!bttns.length) throw new UsageError("keys create: give at least one --bttn ID (`admin token` makes a key for everything)");
   for (const id of bttns) {
     const e = checkBttnId(id);
     if (e) throw new UsageError("--bttn " + JSON.stringify(id) + ": " + e);
   }
-  return withKeys(dataDir, (keys, store) => {
+  return withStore(at, ({ keys, bttns: store }) => {
     for (const id of bttns) if (!store.get(id)) throw new UsageError("--bttn: no bttn " + JSON.stringify(id));
     return keys.create({ name, kind: "key", bttns: [...new Set(bttns)] });
   });
 }
 
-export function createAdminToken(dataDir: string, name: string | undefined): { key: ApiKey; token: string } {
-  return withKeys(dataDir, (keys) => keys.create({ name: name ?? "cli", kind: "admin" }));
+export function createAdminToken(at: StoreAt, name: string | undefined): Promise<{ key: ApiKey; token: string }> {
+  return withStore(at, ({ keys }) => keys.create({ name: name ?? "cli", kind: "admin" }));
 }
 
-export function listKeys(dataDir: string): ApiKey[] {
-  return withKeys(dataDir, (keys) => keys.list());
+export function listKeys(at: StoreAt): Promise<ApiKey[]> {
+  return withStore(at, ({ keys }) => keys.list());
 }
 
-export function revokeKey(dataDir: string, id: string): void {
-  withKeys(dataDir, (keys) => {
-    if (!keys.revoke(id)) throw new UsageError("no API key " + JSON.stringify(id) + " (see keys list)");
+export async function revokeKey(at: StoreAt, id: string): Promise<void> {
+  await withStore(at, async ({ keys }) => {
+    if (!(await keys.revoke(id))) throw new UsageError("no API key " + JSON.stringify(id) + " (see keys list)");
   });
 }
 
