@@ -103,6 +103,8 @@ export interface RelayOptions {
    * (`$share/<group>/...`), so each press goes to one relay of the group.
    */
   shareGroup?: string;
+  /** A group's heartbeat and how long a silent member is taken for gone (store/membership.ts); tests shorten them. */
+  groupTiming?: { beatMs: number; deadAfterMs: number };
 }
 
 /** Home Assistant discovery's settings when it is on: the discovery prefix, and Home Assistant's login on the embedded broker. */
@@ -327,7 +329,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   if (restored) log.info("still waiting for async callbacks from before the restart", { count: restored });
   if (store.kind === "postgres") {
     // Stopped after the presses in progress are finished: until then the group must not take them for orphans.
-    const membership = new GroupMembership({ store, log, closeOrphans: (orphans) => pipeline.closeOrphans(orphans) });
+    const membership = new GroupMembership({ store, log, closeOrphans: (orphans) => pipeline.closeOrphans(orphans), ...opts.groupTiming });
     await membership.start();
     parts.add("the group membership", async () => {
       await membership.stop();
