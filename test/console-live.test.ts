@@ -6,6 +6,7 @@ import { suite } from "uvu";
 import { encodeStatus } from "@bttn/shared";
 import * as assert from "uvu/assert";
 import { apiClient, ApiClient, firstStartToken } from "./support/api-client";
+import { Live, openLive } from "./support/live";
 import { startRig, Rig } from "./support/relay-rig";
 
 const SECRETS = ["live-url-token-1", "live-header-token-2", "live-basic-pw-3"];
@@ -14,81 +15,6 @@ interface Ctx {
   rig: Rig;
   api: ApiClient;
   admin: string;
-}
-
-interface LiveEvent {
-  event: string;
-  data: any;
-}
-
-/** An open stream: its events as they come, parsed. */
-interface Live {
-  events: LiveEvent[];
-  comments: string[];
-  /** Resolves with the first event (already here or to come) that `match` accepts. */
-  next(match: (e: LiveEvent) => boolean, ms?: number): Promise<LiveEvent>;
-  ended: Promise<void>;
-  close(): void;
-}
-
-async function openLive(url: string, headers: Record<string, string>): Promise<Live> {
-  const ac = new AbortController();
-  const res = await fetch(url, { headers, signal: ac.signal });
-  assert.is(res.status, 200, "live stream opens");
-  assert.match(res.headers.get("content-type")!, /^text\/event-stream/);
-  const events: LiveEvent[] = [];
-  const comments: string[] = [];
-  const waiters = new Set<() => void>();
-  const reader = res.body!.getReader();
-  const ended = (async () => {
-    let buf = "";
-    const dec = new TextDecoder();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buf += dec.decode(value, { stream: true });
-        for (let i = buf.indexOf("\n\n"); i >= 0; i = buf.indexOf("\n\n")) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          let event = "message";
-          let data = "";
-          for (const line of block.split("\n")) {
-            if (line.startsWith(":")) comments.push(line.slice(1).trim());
-            else if (line.startsWith("event: ")) event = line.slice(7);
-            else if (line.startsWith("data: ")) data += line.slice(6);
-          }
-          if (data) events.push({ event, data: JSON.parse(data) });
-          for (const w of [...waiters]) w();
-        }
-      }
-    } catch {
-      // aborted by the test
-    }
-  })();
-  return {
-    events,
-    comments,
-    ended,
-    close: () => ac.abort(),
-    next(match, ms = 3000) {
-      return new Promise((res, rej) => {
-        const check = () => {
-          const e = events.find(match);
-          if (!e) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          res(e);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          rej(new Error("no such live event within " + ms + " ms; got " + JSON.stringify(events.map((e) => e.event + ":" + (e.data.state ?? "")))));
-        }, ms);
-        if (!check()) waiters.add(check);
-      });
-    },
-  };
 }
 
 const t = suite<Ctx>("live stream");

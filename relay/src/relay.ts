@@ -31,6 +31,7 @@ import { Bins } from "./bins/bins";
 import { mountBins } from "./bins/route";
 import { LiveStreams } from "./live/streams";
 import { tellBttnChanges, tellLive } from "./live/events";
+import { GroupLive } from "./live/group-live";
 import { guessLanAddress } from "./lan-address";
 import { mountApi } from "./api";
 import { ensureAdminToken } from "./api/admin-token";
@@ -354,7 +355,12 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   mountCallbacks(app, callbacks, log);
   const bins = new Bins();
   mountBins(app, bins, log);
-  const live = new LiveStreams((send) => tellLive({ news, inspector, bins }, send));
+  const group = store.broadcast && new GroupLive(store.broadcast, news, relayId, log);
+  if (group) {
+    group.start();
+    parts.add("the group's live view", () => group.close());
+  }
+  const live = new LiveStreams((send) => tellLive({ news, inspector, bins, group }, send));
   tellBttnChanges(bttns, (event, data) => live.send(event, data));
   mountApi(app, { bttns, events, status, keys, hooks, log, mqtt: bus.deviceAddress(), clientAddress, inspector, pipeline, news, pressAnswerWaitMs: opts.pressAnswerWaitMs, bins, publicUrl, live, engine });
   mountMetrics(app, metrics, opts.metrics ?? config.relay.metrics, { keys, log, clientAddress });

@@ -4,7 +4,8 @@
 // while a stream is open (streams.ts), so an idle console costs the press path nothing.
 import type { Bins } from "../bins/bins";
 import type { Inspector } from "../inspector/inspector";
-import type { DeviceHeard, RelayNews } from "../news";
+import type { DeviceHeard, NewsKinds, RelayNews } from "../news";
+import { GroupLive, onShared, SharedKind, SharedNews } from "./group-live";
 import { VIRTUAL_BOOT } from "../press/conclude";
 import type { BttnRepo } from "../store/store";
 
@@ -12,6 +13,8 @@ export interface LiveSources {
   news: RelayNews;
   inspector?: Inspector;
   bins?: Bins;
+  /** In a group: the presses and devices the other relays hear (their runs and bins stay theirs). */
+  group?: GroupLive;
 }
 
 export type Send = (event: string, data: unknown) => void;
@@ -23,14 +26,26 @@ function statusEvent(h: DeviceHeard) {
   return { bttn: h.bttn, online: h.online ?? true, firmware: h.fw, battery: h.bat, rssi: h.rssi, at: iso(h.at) };
 }
 
+const virtual = (boot: string) => boot === VIRTUAL_BOOT;
+
+/** What a console is told of each kind of news, whichever relay of a group heard it. */
+const LIVE: { [K in SharedKind]: (n: NewsKinds[K], send: Send) => void } = {
+  taken: (p, send) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: "taken", virtual: virtual(p.boot), at: iso(p.at) }),
+  pending: (p, send) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: "pending", virtual: virtual(p.boot), at: iso(Date.now()) }),
+  concluded: (p, send) =>
+    send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: p.outcome, reason: p.reason, status: p.status, virtual: virtual(p.boot), at: iso(Date.now()) }),
+  heard: (h, send) => send("status", statusEvent(h)),
+};
+
+function tellShared(item: SharedNews, send: Send): void {
+  (LIVE[item.k] as (n: SharedNews["d"], send: Send) => void)(item.d, send);
+}
+
 /** Starts telling `send`; returns what stops it. */
 export function tellLive(s: LiveSources, send: Send): () => void {
-  const virtual = (boot: string) => boot === VIRTUAL_BOOT;
   const stops = [
-    s.news.on("taken", (p) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: "taken", virtual: virtual(p.boot), at: iso(p.at) })),
-    s.news.on("pending", (p) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: "pending", virtual: virtual(p.boot), at: iso(Date.now()) })),
-    s.news.on("concluded", (p) => send("press", { bttn: p.bttn, type: p.type, eventId: p.eventId, state: p.outcome, reason: p.reason, status: p.status, virtual: virtual(p.boot), at: iso(Date.now()) })),
-    s.news.on("heard", (h) => send("status", statusEvent(h))),
+    onShared(s.news, (item) => tellShared(item, send)),
+    s.group?.watch((item) => tellShared(item, send)),
     s.inspector?.watch((run) => send("run", run)),
     s.bins?.watch((bin, request) => send("bin", { bin, request: { ...request, at: iso(request.at) } })),
   ];

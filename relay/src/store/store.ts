@@ -42,6 +42,8 @@ export interface Store {
   readonly callbacks: CallbackRepo;
   readonly notPressed: NotPressedRepo;
   readonly relays: RelayRepo;
+  /** A group's relays telling each other what is not kept (the live view); absent for one relay alone. */
+  readonly broadcast?: Broadcast;
   /** Can it commit now, and what waits (for /healthz and the metrics). */
   health(): StoreHealth;
   /** `listener(ms, writes)` after each transaction of batched writes that committed (metrics). */
@@ -171,6 +173,13 @@ export interface NotPressedRepo {
   claimWindow(bttn: string, end: number): Promise<boolean>;
   /** Whether a press of this bttn was made in [start, end). */
   pressedBetween(bttn: string, start: number, end: number): Promise<boolean>;
+}
+
+/** Messages between the relays of a group, not kept: a relay not listening at the time misses them. */
+export interface Broadcast {
+  send(channel: string, payload: string): void;
+  /** Returns what stops listening. */
+  listen(channel: string, on: (payload: string) => void): () => void;
 }
 
 /** The relays of a group, each seen alive recently or not. One relay alone is a group of one. */

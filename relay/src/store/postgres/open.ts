@@ -5,6 +5,7 @@ import type { Logger } from "../../log";
 import type { StoreHealth } from "../health";
 import type { Store } from "../store";
 import { PgBttns } from "./bttns";
+import { PgBroadcast } from "./broadcast";
 import { PgCallbacks } from "./callbacks";
 import { PgEvents } from "./events";
 import { PgHooks } from "./hooks";
@@ -33,6 +34,7 @@ export async function openPostgresStore(url: string, opts: { relayId: string; lo
     const bttns = new PgBttns(pool);
     await bttns.load();
     const queue = new WriteQueue(pool, opts.log);
+    const broadcast = new PgBroadcast(pool, url, opts.relayId, opts.log);
     return {
       kind: "postgres",
       where,
@@ -45,8 +47,10 @@ export async function openPostgresStore(url: string, opts: { relayId: string; lo
       callbacks: new PgCallbacks(pool, queue),
       notPressed: new PgNotPressed(pool, queue),
       relays: new PgRelays(pool, opts.relayId),
+      broadcast,
       health: (): StoreHealth => queue.health(),
       close: async () => {
+        broadcast.close();
         await queue.close();
         await pool.end();
       },
