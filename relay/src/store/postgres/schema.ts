@@ -1,5 +1,5 @@
 // The PostgreSQL schema: one entry per version, applied in order, never edited once released.
-// It mirrors the SQLite schema (store/migrations.ts, as its last version leaves it) so that the two
+// It mirrors the SQLite schema (sqlite/migrations.ts, as its last version leaves it) so that the two
 // engines give the same answers, with what a group of relays sharing one database needs on top:
 // which relay took an event (`events.taken_by`), which relays are alive (`relays`), and a counter
 // that tells a relay's copy of the bttns that another relay changed them (`bttns_version`).
@@ -106,6 +106,7 @@ export const PG_MIGRATIONS: string[] = [
   CREATE INDEX callbacks_by_deadline ON callbacks (deadline);
   CREATE TABLE api_keys (
     id TEXT PRIMARY KEY,
+    ord BIGSERIAL NOT NULL,              -- creation order: ties of created_at, as SQLite's rowid
     name TEXT NOT NULL,
     kind TEXT NOT NULL,                  -- 'key' (bound to bttns) or 'admin'
     salt TEXT NOT NULL,
