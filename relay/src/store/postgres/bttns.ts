@@ -3,32 +3,9 @@
 // bttns, schema.ts): one indexed single-row read per check, not a reload.
 import type pg from "pg";
 import { BttnCache, type BttnWrite } from "../bttn-cache";
-import type { Bttn, BttnOrigin } from "../bttns";
+import type { Bttn } from "../bttns";
+import { bttnFromRow, BttnRow } from "../rows";
 
-interface Row {
-  id: string;
-  origin: BttnOrigin;
-  secret_salt: string;
-  secret_hash: string;
-  props: string;
-  actions: string;
-  device: string;
-  created_at: number;
-  updated_at: number;
-}
-
-function fromRow(r: Row): Bttn {
-  return {
-    id: r.id,
-    origin: r.origin,
-    secret: { salt: r.secret_salt, hash: r.secret_hash },
-    props: JSON.parse(r.props),
-    actions: JSON.parse(r.actions),
-    device: JSON.parse(r.device),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 const values = (b: BttnWrite) => [b.id, b.origin, b.secret.salt, b.secret.hash, JSON.stringify(b.props), JSON.stringify(b.actions), JSON.stringify(b.device), b.now];
 
@@ -38,7 +15,7 @@ export class PgBttns extends BttnCache {
   }
 
   protected async loadAll(): Promise<Bttn[]> {
-    return (await this.pool.query<Row>("SELECT * FROM bttns ORDER BY id")).rows.map(fromRow);
+    return (await this.pool.query<BttnRow>("SELECT * FROM bttns ORDER BY id")).rows.map(bttnFromRow);
   }
 
   protected async currentVersion(): Promise<unknown> {

@@ -2,20 +2,10 @@
 // reaches decides the press, and each deadline fires once. Both are a claim: the DELETE that
 // removes the row tells the one caller that removed it to go ahead (see ../store.ts).
 import type pg from "pg";
+import { callbackFromRow, CallbackDbRow } from "../rows";
 import type { CallbackRepo, CallbackRow } from "../store";
 import type { WriteQueue } from "./write-queue";
 
-interface Row {
-  token_hash: string;
-  event_id: number;
-  bttn: string;
-  boot: string;
-  seq: number;
-  deadline: number;
-  waits: number;
-}
-
-const fromRow = (r: Row): CallbackRow => ({ tokenHash: r.token_hash, eventId: r.event_id, bttn: r.bttn, boot: r.boot, seq: r.seq, deadline: r.deadline, waits: r.waits });
 const COLUMNS = "token_hash, event_id, bttn, boot, seq, deadline, waits";
 
 export class PgCallbacks implements CallbackRepo {
@@ -43,21 +33,21 @@ export class PgCallbacks implements CallbackRepo {
   }
 
   async claim(tokenHash: string): Promise<CallbackRow | undefined> {
-    const r = await this.pool.query<Row>(`DELETE FROM callbacks WHERE token_hash = $1 RETURNING ${COLUMNS}`, [tokenHash]);
-    return r.rows[0] && fromRow(r.rows[0]);
+    const r = await this.pool.query<CallbackDbRow>(`DELETE FROM callbacks WHERE token_hash = $1 RETURNING ${COLUMNS}`, [tokenHash]);
+    return r.rows[0] && callbackFromRow(r.rows[0]);
   }
 
   async claimExpired(now: number): Promise<CallbackRow[]> {
-    const r = await this.pool.query<Row>(`DELETE FROM callbacks WHERE deadline <= $1 RETURNING ${COLUMNS}`, [now]);
-    return r.rows.map(fromRow).sort((a, b) => a.deadline - b.deadline);
+    const r = await this.pool.query<CallbackDbRow>(`DELETE FROM callbacks WHERE deadline <= $1 RETURNING ${COLUMNS}`, [now]);
+    return r.rows.map(callbackFromRow).sort((a, b) => a.deadline - b.deadline);
   }
 
   async find(tokenHash: string): Promise<CallbackRow | undefined> {
-    const r = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM callbacks WHERE token_hash = $1`, [tokenHash]);
-    return r.rows[0] && fromRow(r.rows[0]);
+    const r = await this.pool.query<CallbackDbRow>(`SELECT ${COLUMNS} FROM callbacks WHERE token_hash = $1`, [tokenHash]);
+    return r.rows[0] && callbackFromRow(r.rows[0]);
   }
 
   async all(): Promise<CallbackRow[]> {
-    return (await this.pool.query<Row>(`SELECT ${COLUMNS} FROM callbacks ORDER BY deadline`)).rows.map(fromRow);
+    return (await this.pool.query<CallbackDbRow>(`SELECT ${COLUMNS} FROM callbacks ORDER BY deadline`)).rows.map(callbackFromRow);
   }
 }

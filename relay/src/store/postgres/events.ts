@@ -6,6 +6,7 @@ import type pg from "pg";
 import type { Accepted, Counters, EventState, FeedEntry, FeedEvent, FeedQuery, RunRecord } from "../events";
 import { emptyCounters } from "../events";
 import { StoreUnavailableError } from "../trouble";
+import { feedEntryFromRow, FeedRow, RunRow } from "../rows";
 import type { EventRepo, EventSummary } from "../store";
 import { isPgTrouble } from "./trouble";
 import type { Statement, WriteQueue } from "./write-queue";
@@ -155,31 +156,13 @@ export class PgEvents implements EventRepo {
     const values: unknown[] = [bttn, limit];
     if (typed) values.push(query.type);
     if (after) values.push(query.after);
-    const rows = (await this.pool.query<FeedRow>(feedSql(typed, after), values)).rows;
-    return rows.map((r) => ({
-      id: r.id,
-      type: r.type,
-      boot: r.boot,
-      seq: r.seq,
-      age: r.age,
-      bat: r.bat,
-      rssi: r.rssi,
-      receivedAt: new Date(r.received_at).toISOString(),
-      pressedAt: new Date(r.pressed_at).toISOString(),
-      counter: r.counter,
-      state: r.state,
-      reason: r.reason,
-      code: r.code,
-      runs: r.runs.map((x) => ({ ...x, startedAt: new Date(x.startedAt).toISOString() })),
-    }));
+    const rows = (await this.pool.query<PgFeedRow>(feedSql(typed, after), values)).rows;
+    return rows.map((r) => feedEntryFromRow(r, r.runs));
   }
 }
 
-interface FeedRow extends Omit<FeedEntry, "receivedAt" | "pressedAt" | "runs"> {
-  received_at: number;
-  pressed_at: number;
-  runs: Array<Omit<FeedEntry["runs"][number], "startedAt"> & { startedAt: number }>;
-}
+/** A feed row as PostgreSQL gives it: its runs already parsed (json_agg, oldest first). */
+type PgFeedRow = FeedRow & { runs: RunRow[] };
 
 /**
  * As SQLite's feedSql: one type is a range of the (bttn, type, id) index; all types the merge of

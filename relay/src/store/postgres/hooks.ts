@@ -4,17 +4,9 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { checkHookUrl, type Hook, MAX_HOOKS_PER_KEY } from "../hooks";
+import { hookFromRow, HookRow } from "../rows";
 import type { HookRepo } from "../store";
 
-interface Row {
-  id: string;
-  key_id: string;
-  bttn: string;
-  url: string;
-  created_at: number;
-}
-
-const fromRow = (r: Row): Hook => ({ id: r.id, keyId: r.key_id, bttn: r.bttn, url: r.url, createdAt: r.created_at });
 
 // A live registration: its key is not revoked and its bttn exists and is no newer than it.
 const LIVE = "FROM hooks h JOIN api_keys k ON k.id = h.key_id AND k.revoked_at IS NULL JOIN bttns b ON b.id = h.bttn AND h.created_at >= b.created_at";
@@ -38,22 +30,22 @@ export class PgHooks implements HookRepo {
     try {
       await client.query("BEGIN");
       await client.query("SELECT 1 FROM api_keys WHERE id = $1 FOR UPDATE", [h.keyId]);
-      const same = (await client.query<Row>("SELECT * FROM hooks WHERE key_id = $1 AND bttn = $2 AND url = $3", [h.keyId, h.bttn, url])).rows[0];
+      const same = (await client.query<HookRow>("SELECT * FROM hooks WHERE key_id = $1 AND bttn = $2 AND url = $3", [h.keyId, h.bttn, url])).rows[0];
       let result: { hook: Hook; fresh: boolean } | { full: true };
       if (same) {
-        const r = await client.query<Row>("UPDATE hooks SET created_at = GREATEST(created_at, $1) WHERE id = $2 RETURNING *", [now, same.id]);
-        result = { hook: fromRow(r.rows[0]), fresh: false };
+        const r = await client.query<HookRow>("UPDATE hooks SET created_at = GREATEST(created_at, $1) WHERE id = $2 RETURNING *", [now, same.id]);
+        result = { hook: hookFromRow(r.rows[0]), fresh: false };
       } else if (Number((await client.query<{ n: number }>(`SELECT COUNT(*) AS n ${LIVE} WHERE h.key_id = $1`, [h.keyId])).rows[0].n) >= MAX_HOOKS_PER_KEY) {
         result = { full: true };
       } else {
-        const r = await client.query<Row>("INSERT INTO hooks (id, key_id, bttn, url, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *", [
+        const r = await client.query<HookRow>("INSERT INTO hooks (id, key_id, bttn, url, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *", [
           randomBytes(8).toString("hex"),
           h.keyId,
           h.bttn,
           url,
           now,
         ]);
-        result = { hook: fromRow(r.rows[0]), fresh: true };
+        result = { hook: hookFromRow(r.rows[0]), fresh: true };
       }
       await client.query("COMMIT");
       return result;
@@ -68,9 +60,9 @@ export class PgHooks implements HookRepo {
   async list(keyId?: string): Promise<Hook[]> {
     const r =
       keyId === undefined
-        ? await this.pool.query<Row>(`SELECT ${COLUMNS} ${LIVE} ORDER BY h.created_at, h.ord`)
-        : await this.pool.query<Row>(`SELECT ${COLUMNS} ${LIVE} WHERE h.key_id = $1 ORDER BY h.created_at, h.ord`, [keyId]);
-    return r.rows.map(fromRow);
+        ? await this.pool.query<HookRow>(`SELECT ${COLUMNS} ${LIVE} ORDER BY h.created_at, h.ord`)
+        : await this.pool.query<HookRow>(`SELECT ${COLUMNS} ${LIVE} WHERE h.key_id = $1 ORDER BY h.created_at, h.ord`, [keyId]);
+    return r.rows.map(hookFromRow);
   }
 
   /** Deletes a hook of key `by`, or any hook when `by` is an admin. */

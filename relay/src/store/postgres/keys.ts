@@ -1,31 +1,18 @@
 // API keys in PostgreSQL (what a key is and how one is judged: ../keys.ts). Read from the database
 // on every check: a key revoked by another relay of the group counts at once.
 import type pg from "pg";
-import { ApiKey, judgeKey, KeyKind, newKey, offeredKeyId, publicKey, StoredKey, Verified } from "../keys";
+import { ApiKey, judgeKey, KeyKind, newKey, offeredKeyId, publicKey, Verified } from "../keys";
+import { KeyRow, keyFromRow } from "../rows";
 import type { KeyRepo } from "../store";
-
-interface Row {
-  id: string;
-  name: string;
-  kind: KeyKind;
-  salt: string;
-  hash: string;
-  bttns: string;
-  created_at: number;
-  revoked_at: number | null;
-}
 
 const COLUMNS = "id, name, kind, salt, hash, bttns, created_at, revoked_at";
 
-function fromRow(r: Row): StoredKey {
-  return { id: r.id, name: r.name, kind: r.kind, bttns: JSON.parse(r.bttns), createdAt: r.created_at, revokedAt: r.revoked_at, secret: { salt: r.salt, hash: r.hash } };
-}
 
 export class PgKeys implements KeyRepo {
   constructor(private readonly pool: pg.Pool) {}
 
-  private async row(id: string): Promise<Row | undefined> {
-    return (await this.pool.query<Row>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [id])).rows[0];
+  private async row(id: string): Promise<KeyRow | undefined> {
+    return (await this.pool.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [id])).rows[0];
   }
 
   async create(input: { name: string; kind: KeyKind; bttns?: string[] }): Promise<{ key: ApiKey; token: string }> {
@@ -44,11 +31,11 @@ export class PgKeys implements KeyRepo {
 
   async get(id: string): Promise<ApiKey | undefined> {
     const r = await this.row(id);
-    return r ? publicKey(fromRow(r)) : undefined;
+    return r ? publicKey(keyFromRow(r)) : undefined;
   }
 
   async list(): Promise<ApiKey[]> {
-    return (await this.pool.query<Row>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, ord`)).rows.map((r) => publicKey(fromRow(r)));
+    return (await this.pool.query<KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, ord`)).rows.map((r) => publicKey(keyFromRow(r)));
   }
 
   /** False for an unknown id; revoking twice is harmless (the first time stays). */
@@ -64,6 +51,6 @@ export class PgKeys implements KeyRepo {
   async verify(offered: string): Promise<Verified> {
     const id = offeredKeyId(offered);
     const row = id ? await this.row(id) : undefined;
-    return judgeKey(offered, row && fromRow(row));
+    return judgeKey(offered, row && keyFromRow(row));
   }
 }

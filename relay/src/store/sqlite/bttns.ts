@@ -1,35 +1,12 @@
 // The bttns in SQLite. Reads come from the copy in memory (bttn-cache.ts); the relay's `watch`
 // checks SQLite's data_version on a timer, so a change another process (the CLI) commits shows,
 // and old sessions go, within a second even when no device sends anything.
-import type { Bttn, BttnOrigin } from "../bttns";
+import type { Bttn } from "../bttns";
+import { bttnFromRow, BttnRow } from "../rows";
 import { BttnCache, BttnWrite } from "../bttn-cache";
 import type { Db } from "./db";
 import { dataVersion } from "./db";
 
-interface Row {
-  id: string;
-  origin: BttnOrigin;
-  secret_salt: string;
-  secret_hash: string;
-  props: string;
-  actions: string;
-  device: string;
-  created_at: number;
-  updated_at: number;
-}
-
-function fromRow(r: Row): Bttn {
-  return {
-    id: r.id,
-    origin: r.origin,
-    secret: { salt: r.secret_salt, hash: r.secret_hash },
-    props: JSON.parse(r.props),
-    actions: JSON.parse(r.actions),
-    device: JSON.parse(r.device),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
 
 const params = (b: BttnWrite) => ({
   id: b.id,
@@ -48,7 +25,7 @@ export class SqliteBttns extends BttnCache {
   constructor(private readonly db: Db) {
     super();
     this.q = {
-      all: db.prepare<[], Row>("SELECT * FROM bttns ORDER BY id"),
+      all: db.prepare<[], BttnRow>("SELECT * FROM bttns ORDER BY id"),
       insert: db.prepare(
         "INSERT INTO bttns (id, origin, secret_salt, secret_hash, props, actions, device, created_at, updated_at) VALUES (@id, @origin, @salt, @hash, @props, @actions, @device, @now, @now)",
       ),
@@ -60,7 +37,7 @@ export class SqliteBttns extends BttnCache {
   }
 
   protected async loadAll(): Promise<Bttn[]> {
-    return this.q.all.all().map(fromRow);
+    return this.q.all.all().map(bttnFromRow);
   }
 
   /** SQLite's data_version changes whenever another connection commits (this one's own writes reload at once). */

@@ -1,20 +1,10 @@
 // Pending async callbacks in SQLite, kept so a relay restart keeps waiting (and its deadlines still
 // fire). Tokens are stored as SHA-256 (callbacks/token.ts): the URL is a bearer secret.
+import { callbackFromRow, CallbackDbRow } from "../rows";
 import type { CallbackRepo, CallbackRow } from "../store";
 import type { Db } from "./db";
 import type { GroupCommit } from "./group-commit";
 
-interface Row {
-  token_hash: string;
-  event_id: number;
-  bttn: string;
-  boot: string;
-  seq: number;
-  deadline: number;
-  waits: number;
-}
-
-const fromRow = (r: Row): CallbackRow => ({ tokenHash: r.token_hash, eventId: r.event_id, bttn: r.bttn, boot: r.boot, seq: r.seq, deadline: r.deadline, waits: r.waits });
 
 export class SqliteCallbacks implements CallbackRepo {
   private readonly q;
@@ -25,10 +15,10 @@ export class SqliteCallbacks implements CallbackRepo {
     this.q = {
       insert: db.prepare("INSERT INTO callbacks (token_hash, event_id, bttn, boot, seq, deadline, waits, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)"),
       extend: db.prepare("UPDATE callbacks SET deadline = ?, waits = ? WHERE token_hash = ?"),
-      claim: db.prepare<[string], Row>("DELETE FROM callbacks WHERE token_hash = ? RETURNING *"),
-      claimExpired: db.prepare<[number], Row>("DELETE FROM callbacks WHERE deadline <= ? RETURNING *"),
-      find: db.prepare<[string], Row>("SELECT * FROM callbacks WHERE token_hash = ?"),
-      all: db.prepare<[], Row>("SELECT * FROM callbacks ORDER BY deadline"),
+      claim: db.prepare<[string], CallbackDbRow>("DELETE FROM callbacks WHERE token_hash = ? RETURNING *"),
+      claimExpired: db.prepare<[number], CallbackDbRow>("DELETE FROM callbacks WHERE deadline <= ? RETURNING *"),
+      find: db.prepare<[string], CallbackDbRow>("SELECT * FROM callbacks WHERE token_hash = ?"),
+      all: db.prepare<[], CallbackDbRow>("SELECT * FROM callbacks ORDER BY deadline"),
     };
   }
 
@@ -45,22 +35,22 @@ export class SqliteCallbacks implements CallbackRepo {
   claim(tokenHash: string): Promise<CallbackRow | undefined> {
     return this.commit.call(() => {
       const r = this.q.claim.get(tokenHash);
-      return r && fromRow(r);
+      return r && callbackFromRow(r);
     });
   }
 
   claimExpired(now: number): Promise<CallbackRow[]> {
-    return this.commit.call(() => this.q.claimExpired.all(now).map(fromRow));
+    return this.commit.call(() => this.q.claimExpired.all(now).map(callbackFromRow));
   }
 
   async find(tokenHash: string): Promise<CallbackRow | undefined> {
     this.commit.flush();
     const r = this.q.find.get(tokenHash);
-    return r && fromRow(r);
+    return r && callbackFromRow(r);
   }
 
   async all(): Promise<CallbackRow[]> {
     this.commit.flush();
-    return this.q.all.all().map(fromRow);
+    return this.q.all.all().map(callbackFromRow);
   }
 }

@@ -3,6 +3,7 @@
 import { ACTION_EVENT_TYPES, Reason } from "@bttn/shared";
 import type { Statement } from "better-sqlite3";
 import { Accepted, Counters, emptyCounters, EventState, FeedEntry, FeedEvent, FeedQuery, RunRecord } from "../events";
+import { feedEntryFromRow, FeedRow, RunRow } from "../rows";
 import type { EventRepo, EventSummary } from "../store";
 import type { Db } from "./db";
 import type { GroupCommit } from "./group-commit";
@@ -13,7 +14,7 @@ export class SqliteEvents implements EventRepo {
   /** Counts of the transaction under way; they replace `counters` if it commits. */
   private readonly staged = new Map<string, Counters>();
   private readonly q;
-  private readonly feedQueries: Record<FeedShape, Statement<[FeedParams], FeedRow>>;
+  private readonly feedQueries: Record<FeedShape, Statement<[FeedParams], SqliteFeedRow>>;
   private readonly acceptTx;
 
   constructor(
@@ -43,7 +44,7 @@ export class SqliteEvents implements EventRepo {
         "SELECT id, bttn, boot, seq, type, state, reason, code, received_at FROM events WHERE id = ?",
       ),
     };
-    const feedQuery = (typed: boolean, after: boolean) => db.prepare<[FeedParams], FeedRow>(feedSql(typed, after));
+    const feedQuery = (typed: boolean, after: boolean) => db.prepare<[FeedParams], SqliteFeedRow>(feedSql(typed, after));
     this.feedQueries = { allNewest: feedQuery(false, false), allAfter: feedQuery(false, true), typedNewest: feedQuery(true, false), typedAfter: feedQuery(true, true) };
     // `unrecorded`: the press was answered `fail internal` because its first insert failed; it is
     // stored as failed so that a redelivery gets that answer again instead of firing late.
@@ -144,34 +145,12 @@ export class SqliteEvents implements EventRepo {
       ...(query.type !== undefined && { type: query.type }),
       ...(query.after !== undefined && { after: query.after }),
     });
-    return rows.map((r) => ({
-      id: r.id,
-      type: r.type,
-      boot: r.boot,
-      seq: r.seq,
-      age: r.age,
-      bat: r.bat,
-      rssi: r.rssi,
-      receivedAt: new Date(r.received_at).toISOString(),
-      pressedAt: new Date(r.pressed_at).toISOString(),
-      counter: r.counter,
-      state: r.state,
-      reason: r.reason,
-      code: r.code,
-      runs: (JSON.parse(r.runs) as RunRow[]).map((x) => ({ ...x, startedAt: new Date(x.startedAt).toISOString() })),
-    }));
+    return rows.map((r) => feedEntryFromRow(r, JSON.parse(r.runs) as RunRow[]));
   }
 }
 
-/** A feed row as SQLite gives it: times in ms, columns in snake_case, runs as JSON text. */
-interface FeedRow extends Omit<FeedEntry, "receivedAt" | "pressedAt" | "runs"> {
-  received_at: number;
-  pressed_at: number;
-  /** JSON array of RunRow, oldest first. */
-  runs: string;
-}
-
-type RunRow = Omit<FeedEntry["runs"][number], "startedAt"> & { startedAt: number };
+/** A feed row as SQLite gives it: its runs as JSON text (a JSON array of RunRow, oldest first). */
+type SqliteFeedRow = Omit<FeedRow, "runs"> & { runs: string };
 
 type FeedShape = "allNewest" | "allAfter" | "typedNewest" | "typedAfter";
 

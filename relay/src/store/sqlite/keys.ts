@@ -1,22 +1,9 @@
 // API keys in SQLite (what a key is and how one is judged: ../keys.ts).
-import { ApiKey, judgeKey, KeyKind, newKey, offeredKeyId, publicKey, StoredKey, Verified } from "../keys";
+import { ApiKey, judgeKey, KeyKind, newKey, offeredKeyId, publicKey, Verified } from "../keys";
+import { KeyRow, keyFromRow } from "../rows";
 import type { KeyRepo } from "../store";
 import type { Db } from "./db";
 
-interface Row {
-  id: string;
-  name: string;
-  kind: KeyKind;
-  salt: string;
-  hash: string;
-  bttns: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-function fromRow(r: Row): StoredKey {
-  return { id: r.id, name: r.name, kind: r.kind, bttns: JSON.parse(r.bttns), createdAt: r.created_at, revokedAt: r.revoked_at, secret: { salt: r.salt, hash: r.hash } };
-}
 
 export class SqliteKeys implements KeyRepo {
   private readonly q;
@@ -24,8 +11,8 @@ export class SqliteKeys implements KeyRepo {
   constructor(db: Db) {
     this.q = {
       insert: db.prepare("INSERT INTO api_keys (id, name, kind, salt, hash, bttns, created_at) VALUES (@id, @name, @kind, @salt, @hash, @bttns, @now)"),
-      one: db.prepare<[string], Row>("SELECT * FROM api_keys WHERE id = ?"),
-      all: db.prepare<[], Row>("SELECT * FROM api_keys ORDER BY created_at, rowid"),
+      one: db.prepare<[string], KeyRow>("SELECT * FROM api_keys WHERE id = ?"),
+      all: db.prepare<[], KeyRow>("SELECT * FROM api_keys ORDER BY created_at, rowid"),
       revoke: db.prepare<[number, string]>("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
       anyAdmin: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM api_keys WHERE kind = 'admin'"),
     };
@@ -39,12 +26,12 @@ export class SqliteKeys implements KeyRepo {
 
   async get(id: string): Promise<ApiKey | undefined> {
     const r = this.q.one.get(id);
-    return r ? publicKey(fromRow(r)) : undefined;
+    return r ? publicKey(keyFromRow(r)) : undefined;
   }
 
   /** Every key, revoked ones included (with `revokedAt`), never a secret or its hash. */
   async list(): Promise<ApiKey[]> {
-    return this.q.all.all().map((r) => publicKey(fromRow(r)));
+    return this.q.all.all().map((r) => publicKey(keyFromRow(r)));
   }
 
   /** Returns false for an unknown id; revoking twice is harmless. */
@@ -62,6 +49,6 @@ export class SqliteKeys implements KeyRepo {
   async verify(offered: string): Promise<Verified> {
     const id = offeredKeyId(offered);
     const row = id ? this.q.one.get(id) : undefined;
-    return judgeKey(offered, row && fromRow(row));
+    return judgeKey(offered, row && keyFromRow(row));
   }
 }
