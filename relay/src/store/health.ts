@@ -1,4 +1,5 @@
 // The store's part of /healthz, for either engine.
+import type { StoreTrouble } from "./trouble";
 
 export interface StoreHealth {
   ok: boolean;
@@ -11,4 +12,28 @@ export interface StoreHealth {
   commits: number;
   failedCommits: number;
   droppedWrites: number;
+}
+
+/** What an engine's batched writes know of themselves. */
+export interface WriteQueueState {
+  trouble: StoreTrouble | undefined;
+  pendingWrites: number;
+  stats: { commits: number; failedCommits: number; droppedWrites: number };
+}
+
+/** The store's health from its writes' state and any other problem the engine sees (a moved file). */
+export function healthOf(q: WriteQueueState, otherProblems: Array<string | undefined> = []): StoreHealth {
+  const trouble = q.trouble;
+  const problems = otherProblems.filter((p): p is string => !!p);
+  if (trouble) problems.push("writes fail (" + trouble.error + "); presses are answered fail internal, other writes are retried");
+  const { commits, failedCommits, droppedWrites } = q.stats;
+  return {
+    ok: problems.length === 0,
+    problem: problems.join("; ") || undefined,
+    degradedSince: trouble ? new Date(trouble.since).toISOString() : undefined,
+    pendingWrites: q.pendingWrites,
+    commits,
+    failedCommits,
+    droppedWrites,
+  };
 }

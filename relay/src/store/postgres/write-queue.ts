@@ -12,8 +12,8 @@
 // (events.accept) before its action fired.
 import type pg from "pg";
 import type { Logger } from "../../log";
-import { StoreUnavailableError, type StoreTrouble } from "../trouble";
-import type { StoreHealth } from "../health";
+import { StoreUnavailableError, type StoreTrouble, TroubleSpell } from "../trouble";
+import { healthOf, type StoreHealth } from "../health";
 import { describePg, isPgTrouble } from "./trouble";
 
 export interface Statement {
@@ -38,25 +38,25 @@ export const MAX_BATCH = 500;
 export const RETRY_MIN_MS = 100;
 export const RETRY_MAX_MS = 2000;
 export const MAX_PENDING_WRITES = 10_000;
-const REMIND_MS = 30_000;
 
 export class WriteQueue {
   private jobs: Job[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private retryMs = RETRY_MIN_MS;
-  private current: StoreTrouble | undefined;
-  private lastReminder = 0;
+  private readonly spell: TroubleSpell;
   private closed = false;
   readonly stats = { commits: 0, jobs: 0, failedCommits: 0, droppedWrites: 0 };
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly log?: Logger,
-  ) {}
+  ) {
+    this.spell = new TroubleSpell(log);
+  }
 
   get trouble(): StoreTrouble | undefined {
-    return this.current && { ...this.current };
+    return this.spell.now;
   }
 
   get pendingWrites(): number {
@@ -70,7 +70,7 @@ export class WriteQueue {
       return this.log?.error("a write after the store closed was dropped");
     }
     this.jobs.push({ stmt, settled });
-    if (this.current) this.cap();
+    if (this.trouble) this.cap();
     else this.schedule(LAZY_MS);
   }
 
@@ -79,7 +79,7 @@ export class WriteQueue {
    * in trouble (StoreUnavailableError), or if the commit fails.
    */
   flush(): Promise<void> {
-    if (this.current || this.closed) return Promise.reject(new StoreUnavailableError(this.current?.error ?? "the store is closed"));
+    if (this.trouble || this.closed) return Promise.reject(new StoreUnavailableError(this.trouble?.error ?? "the store is closed"));
     if (!this.jobs.length && !this.running) return Promise.resolve();
     return new Promise((done, fail) => {
       this.jobs.push({ done, fail });
@@ -97,19 +97,13 @@ export class WriteQueue {
    * until the retry timer finds it back, and presses are refused without waiting for it.
    */
   report(err: unknown): void {
-    if (!this.current) this.troubled([], err);
+    if (!this.trouble) this.troubled([], err);
   }
 
   health(): StoreHealth {
-    const trouble = this.current;
-    return {
-      ok: !trouble,
-      problem: trouble ? "writes fail (" + trouble.error + "); presses are answered fail internal, other writes are retried" : undefined,
-      degradedSince: trouble ? new Date(trouble.since).toISOString() : undefined,
-      pendingWrites: this.pendingWrites,
-      ...this.stats,
-    };
+    return healthOf(this);
   }
+
 
   /** At shutdown: what is queued gets one last try, then says what could not be written. */
   async close(): Promise<void> {
@@ -118,7 +112,7 @@ export class WriteQueue {
     this.timer = undefined;
     await this.running;
     if (this.jobs.length) {
-      this.current = undefined; // one more try, however degraded
+      this.spell.forget(); // one more try, however degraded
       await this.drain();
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -128,7 +122,7 @@ export class WriteQueue {
       j.fail?.(new StoreUnavailableError("the store is closed"));
       j.settled?.();
     }
-    if (left) this.log?.error("the database did not take the last writes before shutdown; they are lost", { writes: left, error: this.current?.error });
+    if (left) this.log?.error("the database did not take the last writes before shutdown; they are lost", { writes: left, error: this.trouble?.error });
   }
 
   private schedule(ms: number): void {
@@ -145,7 +139,7 @@ export class WriteQueue {
     if (this.running) return;
     this.running = this.drain().finally(() => {
       this.running = undefined;
-      if (this.jobs.length && !this.current && !this.closed) this.schedule(0);
+      if (this.jobs.length && !this.trouble && !this.closed) this.schedule(0);
     });
   };
 
@@ -236,22 +230,7 @@ export class WriteQueue {
       else j.fail?.(new StoreUnavailableError(err));
     }
     this.jobs = retry.concat(newer);
-    const error = describePg(err);
-    if (!this.current) {
-      this.current = { since: Date.now(), error, attempts: 1 };
-      this.lastReminder = Date.now();
-      this.log?.error("the database refused a write: presses fail with `internal` until it takes writes again; other writes are kept and retried", {
-        error,
-        writes: this.jobs.length,
-      });
-    } else {
-      this.current.attempts++;
-      this.current.error = error;
-      if (Date.now() - this.lastReminder >= REMIND_MS) {
-        this.lastReminder = Date.now();
-        this.log?.warn("the database still refuses writes", { error, sinceS: Math.round((Date.now() - this.current.since) / 1000), attempts: this.current.attempts, writes: this.jobs.length });
-      }
-    }
+    this.spell.failed(describePg(err), this.jobs.length);
     this.cap();
     if (this.closed) return;
     clearTimeout(this.timer);
@@ -272,15 +251,13 @@ export class WriteQueue {
     if (!this.jobs.length) this.jobs.push({});
     this.running = this.drain().finally(() => {
       this.running = undefined;
-      if (this.jobs.length && !this.current && !this.closed) this.schedule(0);
+      if (this.jobs.length && !this.trouble && !this.closed) this.schedule(0);
     });
   };
 
   private recovered(): void {
     this.retryMs = RETRY_MIN_MS;
-    if (!this.current) return;
-    this.log?.warn("the database takes writes again", { afterMs: Date.now() - this.current.since, attempts: this.current.attempts, droppedWrites: this.stats.droppedWrites });
-    this.current = undefined;
+    this.spell.recovered(this.stats.droppedWrites);
   }
 
   private cap(): void {

@@ -16,7 +16,7 @@
 //   and only the retry timer tries again: the event loop is never held in a long busy wait;
 // - nothing is thrown from a timer; `trouble` says what is wrong (for /healthz) until a commit works.
 import type { Logger } from "../../log";
-import { describeError as describe, StoreTrouble, StoreUnavailableError } from "../trouble";
+import { describeError as describe, StoreTrouble, StoreUnavailableError, TroubleSpell } from "../trouble";
 import type { Db } from "./db";
 
 interface Job {
@@ -49,8 +49,6 @@ export const RETRY_MIN_MS = 100;
 export const RETRY_MAX_MS = 1000;
 /** Writes kept for retry while the database fails; beyond this the oldest are dropped (and counted). */
 export const MAX_PENDING_WRITES = 10_000;
-/** While degraded, a reminder in the log this often. */
-const REMIND_MS = 30_000;
 /** runBatch's answer when a job failed in a batch without savepoints: run it again with them. */
 const REPLAY = Symbol("replay");
 /** The job of a retry with nothing to write: can the write lock be taken? */
@@ -69,8 +67,7 @@ export class GroupCommit {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs = RETRY_MIN_MS;
   private lastCommit = 0;
-  private lastReminder = 0;
-  private current: StoreTrouble | undefined;
+  private readonly spell: TroubleSpell;
   private closed = false;
   private readonly endListeners: Array<(committed: boolean) => void> = [];
   private readonly commitListeners: Array<(ms: number, jobs: number) => void> = [];
@@ -82,6 +79,7 @@ export class GroupCommit {
     private readonly db: Db,
     private readonly log?: Logger,
   ) {
+    this.spell = new TroubleSpell(log);
     db.pragma("busy_timeout = " + BUSY_TIMEOUT_MS);
     // IMMEDIATE: the write lock is taken (or refused) before any job runs.
     this.q = {
@@ -96,7 +94,7 @@ export class GroupCommit {
 
   /** What is wrong with the database now, if anything. */
   get trouble(): StoreTrouble | undefined {
-    return this.current && { ...this.current };
+    return this.spell.now;
   }
 
   /** Writes waiting for their commit. */
@@ -118,13 +116,13 @@ export class GroupCommit {
   write(run: () => unknown): void {
     if (this.closed) return this.log?.error("a write after the store closed was dropped");
     this.jobs.push({ run });
-    if (this.current) this.cap();
+    if (this.trouble) this.cap();
     else if (!this.scheduled && !this.lazyTimer) this.lazyTimer = setTimeout(this.flush, LAZY_MS);
   }
 
   /** Queues a write and resolves with its result once it is committed; rejects if it cannot be. */
   call<T>(run: () => T): Promise<T> {
-    if (this.current || this.closed) return Promise.reject(new StoreUnavailableError(this.current?.error ?? "the store is closed"));
+    if (this.trouble || this.closed) return Promise.reject(new StoreUnavailableError(this.trouble?.error ?? "the store is closed"));
     return new Promise<T>((resolve, reject) => {
       this.jobs.push({ run, done: resolve as (v: unknown) => void, fail: reject });
       this.schedule();
@@ -150,7 +148,7 @@ export class GroupCommit {
       clearTimeout(this.lazyTimer);
       this.lazyTimer = undefined;
     }
-    if (this.current || !this.jobs.length) return;
+    if (this.trouble || !this.jobs.length) return;
     this.attempt();
   };
 
@@ -160,11 +158,11 @@ export class GroupCommit {
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (!this.jobs.length) return;
-    if (this.current) this.db.pragma("busy_timeout = " + BUSY_TIMEOUT_MS);
+    if (this.trouble) this.db.pragma("busy_timeout = " + BUSY_TIMEOUT_MS);
     this.attempt();
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    if (this.jobs.length) this.log?.error("the database did not take the last writes before shutdown; they are lost", { writes: this.jobs.length, error: this.current?.error });
+    if (this.jobs.length) this.log?.error("the database did not take the last writes before shutdown; they are lost", { writes: this.jobs.length, error: this.trouble?.error });
   }
 
   private readonly retry = (): void => {
@@ -287,23 +285,7 @@ export class GroupCommit {
   /** Keeps `retry` (in order, ahead of newer writes) and tries again later. */
   private troubled(retry: Job[], err: unknown): void {
     this.jobs = retry.filter((j) => j.run !== PROBE).concat(this.jobs);
-    const error = describe(err);
-    if (!this.current) {
-      this.current = { since: Date.now(), error, attempts: 1 };
-      this.lastReminder = Date.now();
-      this.db.pragma("busy_timeout = " + DEGRADED_BUSY_TIMEOUT_MS);
-      this.log?.error("the database refused a write: presses fail with `internal` until it takes writes again; other writes are kept and retried", {
-        error,
-        writes: this.jobs.length,
-      });
-    } else {
-      this.current.attempts++;
-      this.current.error = error;
-      if (Date.now() - this.lastReminder >= REMIND_MS) {
-        this.lastReminder = Date.now();
-        this.log?.warn("the database still refuses writes", { error, sinceS: Math.round((Date.now() - this.current.since) / 1000), attempts: this.current.attempts, writes: this.jobs.length });
-      }
-    }
+    if (this.spell.failed(describe(err), this.jobs.length)) this.db.pragma("busy_timeout = " + DEGRADED_BUSY_TIMEOUT_MS);
     this.cap();
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(this.retry, this.retryMs);
@@ -313,9 +295,7 @@ export class GroupCommit {
 
   private recovered(): void {
     this.retryMs = RETRY_MIN_MS;
-    if (!this.current) return;
-    this.log?.warn("the database takes writes again", { afterMs: Date.now() - this.current.since, attempts: this.current.attempts, droppedWrites: this.stats.droppedWrites });
-    this.current = undefined;
+    if (!this.spell.recovered(this.stats.droppedWrites)) return;
     this.db.pragma("busy_timeout = " + BUSY_TIMEOUT_MS);
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
