@@ -1,4 +1,4 @@
-// KeyStore and HookStore on a real SQLite file: keys shown once and stored hashed, every way a key
+// The SQLite keys and hooks (store/sqlite/) on a real file: keys shown once and stored hashed, every way a key
 // can be refused, and which registered webhook URL a dynamic action gets.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
