@@ -292,7 +292,7 @@ t("admin: create a bttn (its device file connects and presses), replace it, set 
   ctx.secrets.set(rotated.body.secret, rotated);
   assert.is.not(rotated.body.secret, file.secret);
   assert.is(rotated.body.deviceFile.secret, rotated.body.secret);
-  await waitFor(() => rig.relay.bttns.authenticate("porch", rotated.body.secret) || undefined, 2000, "new secret");
+  await waitFor(async () => (await rig.relay.bttns.authenticate("porch", rotated.body.secret)) || undefined, 2000, "new secret");
   const refused = await connectDevice({ port: rig.mqttPort, id: "porch", secret: file.secret }).then(
     (x) => (x.close(), false),
     () => true,

@@ -158,7 +158,7 @@ t("pending callbacks survive a relay restart, and the deadline still fires", asy
   assert.is((await call(moved(a.url), json("Positive"))).status, 200);
   await waitFor(() => d.results.find((x) => x.boot === a.d.boot && x.seq === a.seq && x.state === "ok"), 3000, "ok after restart");
   await waitFor(() => d.results.find((x) => x.boot === b.d.boot && x.seq === b.seq && x.state === "fail" && x.reason === "callback-timeout"), 4000, "timeout after restart");
-  const feed = rig.relay.events.feed("kitchen", { limit: 5 });
+  const feed = await rig.relay.events.feed("kitchen", { limit: 5 });
   assert.ok(feed.some((e) => e.seq === a.seq && e.boot === a.d.boot && e.state === "ok"));
 });
 

@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import Database from "better-sqlite3";
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SCHEMA_VERSION } from "../relay/src/store/upgrade";
+import { SCHEMA_VERSION } from "../relay/src/store/sqlite/upgrade";
 import { runCli, startCli } from "./support/cli";
 import { freePort } from "./support/daemon";
 import { connectDevice, TestDevice } from "./support/device";

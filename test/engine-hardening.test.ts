@@ -142,8 +142,8 @@ t("a callback's result must be one of the verdict words: __proto__, constructor 
 
   // The callback URL went out in the query string; the run history keeps the token out.
   const token = cb.slice(cb.lastIndexOf("/") + 1);
-  await waitFor(() => rig.relay.events.feed("waiter", { limit: 1 })[0]?.runs.length, 2000, "run recorded");
-  const stored = rig.relay.events.feed("waiter", { limit: 1 })[0].runs[0];
+  await waitFor(async () => (await rig.relay.events.feed("waiter", { limit: 1 }))[0]?.runs.length, 2000, "run recorded");
+  const stored = (await rig.relay.events.feed("waiter", { limit: 1 }))[0].runs[0];
   assert.not.ok(stored.url.includes(token), "stored run: " + stored.url);
   assert.match(stored.url, /callback%2F%5Bredacted%5D|callback%2F\[redacted\]/);
   await d.close();
@@ -156,7 +156,7 @@ t("the feed answered by the REST API shows no callback token, not even from runs
   assert.ok(feed.body.events[0].runs[0].url.includes("callback"));
   assert.not.match(feed.text, /callback(%2F|\/)[A-Za-z0-9_-]{32}/);
   // A run recorded by an older relay, with the token in clear.
-  const ev = rig.relay.events.feed("waiter", { limit: 1 })[0];
+  const ev = (await rig.relay.events.feed("waiter", { limit: 1 }))[0];
   rig.relay.events.recordRun({
     eventId: ev.id,
     bttn: "waiter",
@@ -225,8 +225,8 @@ t("a dynamic action with headers and no dynamicOrigins takes no registration; on
   const r = await d.result(await d.press("pressed"));
   assert.equal([r.state, r.reason], ["fail", "bad-request"]);
   assert.is(collector.received.length, 0, "nothing went to the unlisted origin");
-  await waitFor(() => rig.relay.events.feed("later", { limit: 1 })[0]?.runs.length, 2000, "run recorded");
-  assert.match(String(rig.relay.events.feed("later", { limit: 1 })[0].runs[0].error), /dynamicOrigins/);
+  await waitFor(async () => (await rig.relay.events.feed("later", { limit: 1 }))[0]?.runs.length, 2000, "run recorded");
+  assert.match(String((await rig.relay.events.feed("later", { limit: 1 }))[0].runs[0].error), /dynamicOrigins/);
   await d.close();
 });
 

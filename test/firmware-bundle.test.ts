@@ -192,7 +192,7 @@ test("the bundle boots, connects, and a press on the pin becomes a webhook and a
     b.button(false);
     await until(() => ctx.sink.received.length === 1, 5000, "the webhook", b);
     await until(() => b.colours[b.colours.length - 1] === "0,255,0", 3000, "green", b);
-    const ev = ctx.r.relay.events.feed("kitchen", {})[0];
+    const ev = (await ctx.r.relay.events.feed("kitchen", {}))[0];
     assert.equal([ev.type, ev.seq, ev.bat, ev.rssi], ["pressed", 0, 3.96, -58], "battery and RSSI from analogRead and Wifi.getStatus");
     assert.ok(b.storage.has("bttn.n"), "the boot counter is in Storage");
     assert.not.ok(b.console.some((l) => l.includes("!!")), b.console.join("\n"));

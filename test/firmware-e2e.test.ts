@@ -104,7 +104,7 @@ test("relay stopped: the press is queued; relay back: delivered exactly once, wi
   assert.is(await outcome, "ok", "the result of the queued press reaches the LED");
   await sleep(500); // anything sent twice would have arrived by now
   assert.is(ctx.sink.received.length, 1, "the webhook fired exactly once");
-  const events = ctx.r.relay.events.feed("kitchen", {}).filter((e) => e.boot === d.app.boot);
+  const events = (await ctx.r.relay.events.feed("kitchen", {})).filter((e) => e.boot === d.app.boot);
   assert.is(events.length, 1);
   assert.ok(events[0].age >= 1500, "age counts the time it waited: " + events[0].age + " ms");
   assert.is(d.app.queued(), 0);
@@ -122,7 +122,7 @@ test("long and double presses reach the relay as their types", async () => {
   await d.press("double");
   assert.is(await outcome, "ok");
   assert.equal(ctx.sink.received.map((r) => r.url), ["/hook/long", "/hook/double"]);
-  const types = ctx.r.relay.events.feed("kitchen", {}).filter((e) => e.boot === d.app.boot).map((e) => e.type).reverse();
+  const types = (await ctx.r.relay.events.feed("kitchen", {})).filter((e) => e.boot === d.app.boot).map((e) => e.type).reverse();
   assert.equal(types, ["pressed-long", "pressed-double"]);
 });
 

@@ -65,7 +65,7 @@ t("no webhook registered: the dynamic action fails with no-webhook, and the run 
   const { r, got } = await press(rig, door);
   assert.equal([r.state, r.reason], ["fail", "no-webhook"]);
   assert.is(got.length, 0);
-  const run = rig.relay.events.feed("door", {})[0];
+  const run = (await rig.relay.events.feed("door", {}))[0];
   assert.is(run.reason, "no-webhook");
 });
 
@@ -153,8 +153,8 @@ t("secret-looking query values of a hook URL are used for the call but redacted 
   const { r, got } = await press(rig, door);
   assert.is(r.state, "ok");
   assert.is(got[0].url, "/t?token=" + token + "&x=1", "the server gets its own URL");
-  await waitFor(() => rig.relay.events.feed("door", { limit: 1 })[0].runs.length > 0, 2000, "run recorded");
-  const run = rig.relay.events.feed("door", { limit: 1 })[0].runs[0];
+  await waitFor(async () => (await rig.relay.events.feed("door", { limit: 1 }))[0].runs.length > 0, 2000, "run recorded");
+  const run = (await rig.relay.events.feed("door", { limit: 1 }))[0].runs[0];
   assert.not.ok(run.url.includes(token));
   for (const l of rig.logs) assert.not.ok(l.includes(token), l);
   await api.call("DELETE", "/hooks/" + reg.body.id, { key: ctx.a.key });

@@ -61,7 +61,7 @@ t.after(async (ctx) => {
 async function press(rig: Rig, id: string) {
   const d = await rig.device(id);
   const r = await d.result(await d.press("pressed"));
-  const feed = rig.relay.events.feed(id, {});
+  const feed = await rig.relay.events.feed(id, {});
   return { r, run: feed[0].runs[0], event: feed[0] };
 }
 

@@ -57,9 +57,9 @@ test.before(async () => {
 
 test.after(async () => rig?.close());
 
-test("a window that ended before the relay first saw it is not acted on", () => {
+test("a window that ended before the relay first saw it is not acted on", async () => {
   assert.equal(calls(""), []);
-  assert.equal(notPressedIn("late"), []);
+  assert.equal(await notPressedIn("late"), []);
 });
 
 test("pressed in the window: nothing fires; not pressed: not-pressed fires once, recorded in the feed", async () => {
@@ -73,13 +73,13 @@ test("pressed in the window: nothing fires; not pressed: not-pressed fires once,
   await clock.advanceTo(windowEnd + GRACE_MS + 1000);
   await waitFor(() => calls("late").length === 1, 5000, "late's not-pressed webhook");
   assert.is(calls("late")[0].url, "/np/late?n=1&type=not-pressed");
-  const [ev] = await waitFor(() => {
-    const f = notPressedIn("late");
+  const [ev] = await waitFor(async () => {
+    const f = await notPressedIn("late");
     return f.length === 1 && f[0].state === "ok" && f;
   }, 3000, "late's not-pressed event concluded");
   assert.equal([ev.boot, ev.seq, ev.pressedAt, ev.counter, ev.code], ["relay", windowEnd / 1000, new Date(windowEnd).toISOString(), 1, 200]);
   assert.equal(ev.runs.map((r) => r.status), [200]);
-  assert.is(rig.relay.events.getCounters("late")["not-pressed"], 1);
+  assert.is((await rig.relay.events.getCounters("late"))["not-pressed"], 1);
 
   // Hours later, still once; the pressed bttn and the bttn without a window never fire.
   await clock.advanceTo(windowEnd + 5 * HOUR);
@@ -87,7 +87,7 @@ test("pressed in the window: nothing fires; not pressed: not-pressed fires once,
   assert.is(calls("late").length, 1);
   assert.equal(calls("early"), []);
   assert.equal(calls("plain"), []);
-  assert.equal(notPressedIn("early"), []);
+  assert.equal(await notPressedIn("early"), []);
   assert.ok(rig.logs.some((l) => l.includes("not pressed in its window") && l.includes("bttn=late")), "logged");
 });
 
@@ -96,17 +96,17 @@ test("a window that ended while the relay was down fires once at the next start,
   clock.set(windowEnd + DAY + 3 * HOUR); // the next day's window ended three hours ago
   await rig.restart();
   // Both were not pressed that day. start() resolves once the events are recorded.
-  assert.is(notPressedIn("late").length, 2);
-  assert.is(notPressedIn("early").length, 1);
+  assert.is((await notPressedIn("late")).length, 2);
+  assert.is((await notPressedIn("early")).length, 1);
   await waitFor(() => calls("late").length === 2 && calls("early").length === 1, 5000, "both webhooks");
   assert.is(calls("late")[1].url, "/np/late?n=2&type=not-pressed");
-  assert.is(notPressedIn("early")[0].pressedAt, new Date(windowEnd + DAY).toISOString(), "the event is the window's, not the start's");
+  assert.is((await notPressedIn("early"))[0].pressedAt, new Date(windowEnd + DAY).toISOString(), "the event is the window's, not the start's");
 
   await rig.restart();
   await sleep(300);
   assert.is(calls("late").length, 2, "not again at the next start");
   assert.is(calls("early").length, 1);
-  assert.is(notPressedIn("late").length, 2);
+  assert.is((await notPressedIn("late")).length, 2);
 });
 
 test("a relay down for days fires once for the last window it missed, not once per day", async () => {
@@ -116,7 +116,7 @@ test("a relay down for days fires once for the last window it missed, not once p
   await waitFor(() => calls("late").length === 3, 5000, "late's webhook");
   await sleep(300);
   assert.is(calls("late").length, 3);
-  assert.is(notPressedIn("late")[0].pressedAt, new Date(windowEnd + 4 * DAY).toISOString());
+  assert.is((await notPressedIn("late"))[0].pressedAt, new Date(windowEnd + 4 * DAY).toISOString());
 });
 
 test.run();

@@ -53,7 +53,7 @@ test("over the burst: exactly `burst` presses fire, the rest fail rate-limited, 
     const okSeqs = [...results].filter(([, r]) => r.state === "ok").map(([s]) => `"noisy:${d.boot}:${s}"`); // a quoted string, as the header carries it
     assert.equal(keys.sort(), okSeqs.sort());
     // Recorded: every press is in the history, the refused ones as fail rate-limited with no run.
-    const feed = rig.relay.events.feed("noisy", { limit: 100 });
+    const feed = await rig.relay.events.feed("noisy", { limit: 100 });
     assert.is(feed.length, 25);
     const limited = feed.filter((e) => e.state === "fail" && e.reason === "rate-limited");
     assert.is(limited.length, 15);

@@ -92,7 +92,7 @@ async function expectFail(rig: Rig, id: string, reason: Reason, extra: { age?: n
   const seq = await d.press("pressed", extra);
   const r = await d.result(seq);
   assert.equal([r.state, r.reason], ["fail", reason], id);
-  const event = rig.relay.events.feed(id, {})[0];
+  const event = (await rig.relay.events.feed(id, {}))[0];
   assert.equal([event.seq, event.state, event.reason], [seq, "fail", reason]);
   const run = event.runs[0];
   if (run) {
@@ -116,7 +116,7 @@ t("timeout: a server that accepts and never answers (pending first)", async ({ r
   assert.ok(Date.now() - started < 3000);
   assert.is(r.code, undefined);
   assert.ok(run.durationMs >= 290, "waited the 300 ms: " + run.durationMs);
-  const d = rig.relay.events.feed("timeout", {})[0];
+  const d = (await rig.relay.events.feed("timeout", {}))[0];
   assert.ok(d, "stored");
 });
 
@@ -210,7 +210,7 @@ test("internal: a press interrupted by a relay crash is answered fail internal a
     await d2.press("pressed", { boot: d1.boot, seq });
     const r = await waitFor(() => d2.results.find((x) => x.boot === d1.boot && x.seq === seq), 5000, "the answer to the repeated press");
     assert.equal([r.state, r.reason], ["fail", "internal"]);
-    const event = relay.events.feed("crash", {})[0];
+    const event = (await relay.events.feed("crash", {}))[0];
     assert.equal([event.seq, event.state, event.reason], [seq, "fail", "internal"]);
     assert.ok(logs.some((l) => /interrupted by the last shutdown/.test(l)), "the log says why");
     assert.is(sink.received.length, 1, "the press was not fired again");

@@ -101,10 +101,10 @@ function badInput(kind: "embedded" | "mosquitto") {
     });
 
     t("a bttn added while the relay runs can connect at once; removed, it is cut off", async ({ rig }) => {
-      rig.relay.bttns.create("newcomer", "api", "newcomer-secret-1", {});
+      await rig.relay.bttns.create("newcomer", "api", "newcomer-secret-1", {});
       const d = await connectDevice({ port: rig.mqttPort, id: "newcomer", secret: "newcomer-secret-1" });
       const closed = new Promise<void>((res) => d.client.once("close", () => res()));
-      rig.relay.bttns.remove("newcomer");
+      await rig.relay.bttns.remove("newcomer");
       await closed;
       await d.close();
     });

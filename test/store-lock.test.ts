@@ -71,7 +71,7 @@ test("a held write lock: presses fail internal and are not fired, /healthz is 50
     assert.is((await d.result(next)).state, "ok");
     assert.is(rig.sink.received.length, 2);
     assert.is(rig.sink.received[1].url, "/press?n=3");
-    const feed = rig.relay.events.feed("kitchen", {});
+    const feed = await rig.relay.events.feed("kitchen", {});
     const rec = feed.find((e) => e.seq === refused)!;
     assert.equal([rec.state, rec.reason], ["fail", "internal"]);
     assert.is(thrown, undefined);

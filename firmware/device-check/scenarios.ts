@@ -55,7 +55,7 @@ function jsVarsLine(c: Context, n: number): string {
   return n + (c.bare !== undefined ? ", the firmware's own " + (n - c.bare) : "");
 }
 
-const thisBoot = (c: Context) => c.world.events().filter((e) => e.boot === c.boot);
+const thisBoot = async (c: Context) => (await c.world.events()).filter((e) => e.boot === c.boot);
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -100,7 +100,7 @@ export const SCENARIOS: Scenario[] = [
       await hooks(c, before, 20, 5000);
       await sleep(500);
       check(c.world.sink.received.length === before + 20, "webhook calls: " + (c.world.sink.received.length - before) + ", expected 20");
-      const seqs = thisBoot(c).map((e) => e.seq);
+      const seqs = (await thisBoot(c)).map((e) => e.seq);
       check(JSON.stringify(seqs) === JSON.stringify([...Array(20).keys()]), "the relay's events have seq " + seqs.join(",") + ", expected 0..19 once each");
       c.say("JsVars in use after the presses: " + jsVarsLine(c, await c.dev.jsVars()));
       return "seq 0..19, 20 webhook calls, 20 times ok";
@@ -121,7 +121,7 @@ export const SCENARIOS: Scenario[] = [
       await hooks(c, before, 2, 5000);
       const urls = c.world.sink.received.slice(before).map((r) => r.url);
       check(JSON.stringify(urls) === '["/hook/long","/hook/double"]', "webhooks: " + urls.join(","));
-      const types = thisBoot(c).slice(-2).map((e) => e.type);
+      const types = (await thisBoot(c)).slice(-2).map((e) => e.type);
       check(JSON.stringify(types) === '["pressed-long","pressed-double"]', "event types: " + types.join(","));
       await sleep(2100);
       return "armed then ok (pressed-long), ok (pressed-double)";
@@ -160,7 +160,7 @@ export const SCENARIOS: Scenario[] = [
     name: "offline presses are delivered once",
     async run(c) {
       const before = c.world.sink.received.length;
-      const seqBefore = thisBoot(c).length;
+      const seqBefore = (await thisBoot(c)).length;
       let since = c.dev.shown().length;
       await c.world.relay.stop();
       try {
@@ -180,7 +180,7 @@ export const SCENARIOS: Scenario[] = [
       await sleep(3000); // anything sent twice arrives meanwhile
       const n = c.world.sink.received.length - before;
       check(n === 3, "webhook calls after the relay came back: " + n + ", expected 3");
-      const late = thisBoot(c).slice(seqBefore);
+      const late = (await thisBoot(c)).slice(seqBefore);
       const seqs = late.map((e) => e.seq);
       check(late.length === 3 && new Set(seqs).size === 3, "the relay's new events: seq " + seqs.join(","));
       return "3 presses queued (magenta), delivered once each after the relay returned (seq " + seqs.join(",") + ", ages " + late.map((e) => e.age).join(",") + " ms)";

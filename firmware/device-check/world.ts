@@ -16,7 +16,7 @@ export interface World {
   /** The relay's log lines since the start. */
   logs: string[];
   /** The relay's events for this bttn, oldest first. */
-  events(): Array<{ type: string; boot: string; seq: number; age: number; state: string }>;
+  events(): Promise<Array<{ type: string; boot: string; seq: number; age: number; state: string }>>;
   close(): Promise<void>;
 }
 
@@ -38,11 +38,7 @@ export async function startWorld(): Promise<World> {
     sink,
     device,
     logs: relay.logs,
-    events: () =>
-      relay.relay.events
-        .feed(BTTN_ID, { limit: 500 })
-        .slice()
-        .reverse(),
+    events: async () => (await relay.relay.events.feed(BTTN_ID, { limit: 500 })).slice().reverse(),
     async close() {
       await relay.close();
       await sink.close();

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import Database from "better-sqlite3";
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { openDb, startCheckpointer } from "../src/store/db";
+import { openDb, startCheckpointer } from "../src/store/sqlite/db";
 import { tempDir, sleep } from "../../test/support/temp";
 
 test("commits reach the database file without the relay's connection checkpointing", async () => {
@@ -64,7 +64,7 @@ test("a checkpoint thread that fails hands checkpoints back to the relay's conne
   rmSync(join(dir.path, "bttn.db"));
   mkdirSync(join(dir.path, "bttn.db"));
   let failure: Error | undefined;
-  const cp = startCheckpointer(db, 30, (err) => (failure = err));
+  const cp = startCheckpointer(db, 30, (err: Error) => (failure = err));
   for (let i = 0; i < 200 && !failure; i++) await sleep(10);
   assert.ok(failure, "the failure was reported");
   assert.is(db.pragma("wal_autocheckpoint", { simple: true }), 1000, "SQLite checkpoints again");

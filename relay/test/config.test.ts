@@ -3,8 +3,7 @@ import * as assert from "uvu/assert";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfigFile, parseConfig } from "../src/config/file";
-import { BttnStore } from "../src/store/bttns";
-import { openDb } from "../src/store/db";
+import { openSqliteStore } from "../src/store/sqlite/open";
 import { tempDir } from "../../test/support/temp";
 
 const good = {
@@ -85,75 +84,76 @@ test("args nested thousands deep, in JSON or YAML: a ConfigError with the path, 
   assert.match(bad({ bttns: { k: { secret: "k-secret-123", actions: { pressed: { http: { url: "dynamic", dynamicOrigins: ["https://a.lan/hooks"] } } } } } }), /http\.dynamicOrigins\.0: must be an origin only/);
 });
 
-test("the file owns its bttns; CLI/API bttns are left alone; history stays", () => {
+test("the file owns its bttns; CLI/API bttns are left alone; history stays", async () => {
   const dir = tempDir("cfg");
   try {
-    const db = openDb(dir.path);
-    const store = new BttnStore(db);
-    store.create("manual", "cli", "manual-secret-1", {});
+    const sqlite = await openSqliteStore(dir.path);
+    const db = sqlite.db;
+    const store = sqlite.bttns;
+    await store.create("manual", "cli", "manual-secret-1", {});
     const cfg = parseConfig(JSON.stringify(good), "f", false);
-    assert.equal(store.applyConfigFile(cfg), { added: ["kitchen"], updated: [], removed: [] });
-    assert.equal(store.applyConfigFile(cfg), { added: [], updated: [], removed: [] }, "idempotent");
-    assert.ok(store.authenticate("kitchen", "kitchen-secret"));
-    assert.not.ok(store.authenticate("kitchen", "kitchen-secreT"));
+    assert.equal(await store.applyConfigFile(cfg), { added: ["kitchen"], updated: [], removed: [] });
+    assert.equal(await store.applyConfigFile(cfg), { added: [], updated: [], removed: [] }, "idempotent");
+    assert.ok(await store.authenticate("kitchen", "kitchen-secret"));
+    assert.not.ok(await store.authenticate("kitchen", "kitchen-secreT"));
     const changed = parseConfig(JSON.stringify({ bttns: { kitchen: { ...good.bttns.kitchen, secret: "new-secret-9" } } }), "f", false);
-    assert.equal(store.applyConfigFile(changed).updated, ["kitchen"]);
-    assert.ok(store.authenticate("kitchen", "new-secret-9"));
-    assert.not.ok(store.authenticate("kitchen", "kitchen-secret"));
-    assert.equal(store.applyConfigFile(parseConfig("{}", "f", false)).removed, ["kitchen"]);
+    assert.equal((await store.applyConfigFile(changed)).updated, ["kitchen"]);
+    assert.ok(await store.authenticate("kitchen", "new-secret-9"));
+    assert.not.ok(await store.authenticate("kitchen", "kitchen-secret"));
+    assert.equal((await store.applyConfigFile(parseConfig("{}", "f", false))).removed, ["kitchen"]);
     assert.ok(store.get("manual"), "the CLI's bttn survives");
     assert.is(store.get("kitchen"), undefined);
     // Secrets are stored hashed.
     const row = db.prepare("SELECT * FROM bttns WHERE id = 'manual'").get() as Record<string, string>;
     assert.not.ok(JSON.stringify(row).includes("manual-secret-1"));
-    db.close();
+    await sqlite.close();
   } finally {
     dir.remove();
   }
 });
 
-test("another process's change is seen (data_version)", () => {
+test("another process's change is seen (data_version)", async () => {
   const dir = tempDir("cfg2");
   try {
-    const a = openDb(dir.path);
-    const b = openDb(dir.path);
-    const sa = new BttnStore(a);
-    const sb = new BttnStore(b);
-    sb.create("late", "cli", "late-secret-1", {});
-    assert.ok(sa.authenticate("late", "late-secret-1"), "a miss re-reads the database");
-    a.close();
-    b.close();
+    const a = await openSqliteStore(dir.path);
+    const b = await openSqliteStore(dir.path);
+    const sa = a.bttns;
+    const sb = b.bttns;
+    await sb.create("late", "cli", "late-secret-1", {});
+    assert.ok(await sa.authenticate("late", "late-secret-1"), "a miss re-reads the database");
+    await a.close();
+    await b.close();
     writeFileSync(join(dir.path, "x"), "");
   } finally {
     dir.remove();
   }
 });
 
-test("reads are pure; refresh() loads another process's changes and keeps the objects of unchanged bttns", () => {
+test("reads are pure; refresh() loads another process's changes and keeps the objects of unchanged bttns", async () => {
   const dir = tempDir("cfg3");
   try {
-    const a = openDb(dir.path);
-    const b = openDb(dir.path);
-    const sb = new BttnStore(b);
-    sb.create("one", "cli", "one-secret-1", {});
-    sb.create("two", "cli", "two-secret-1", {});
-    const sa = new BttnStore(a);
+    const b = await openSqliteStore(dir.path);
+    const sb = b.bttns;
+    await sb.create("one", "cli", "one-secret-1", {});
+    await sb.create("two", "cli", "two-secret-1", {});
+    const a = await openSqliteStore(dir.path);
+    const sa = a.bttns;
     const changes: string[] = [];
     sa.onChange((cs) => changes.push(...cs.map((c) => c.id + ":" + c.what)));
     const one = sa.get("one");
-    sb.update("two", { secret: "two-secret-2" });
-    sb.remove("one");
+    await sb.update("two", { secret: "two-secret-2" });
+    await sb.remove("one");
     assert.is(sa.get("one"), one, "get() does not read the database");
-    sa.refresh();
+    await sa.refresh();
     assert.is(sa.get("one"), undefined);
     assert.equal(changes.sort(), ["one:removed", "two:secret"]);
     const two = sa.get("two");
-    sb.create("three", "cli", "three-secret-1", {});
-    sa.refresh();
+    await sb.create("three", "cli", "three-secret-1", {});
+    await sa.refresh();
     assert.is(sa.get("two"), two, "an unchanged bttn keeps its object");
     assert.ok(sa.get("three"));
-    a.close();
-    b.close();
+    await a.close();
+    await b.close();
   } finally {
     dir.remove();
   }

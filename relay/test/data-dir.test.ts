@@ -3,8 +3,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openDb } from "../src/store/db";
-import { DATA_MARKER, DataDirError, DataDirWatch, warnIfShared } from "../src/store/data-dir";
+import { openDb } from "../src/store/sqlite/db";
+import { DATA_MARKER, DataDirError, DataDirWatch, warnIfShared } from "../src/store/sqlite/data-dir";
 import { createLogger } from "../src/log";
 import { tempDir } from "../../test/support/temp";
 

@@ -45,16 +45,16 @@ test("run: tags from the press, credentials only on the wire, the answer kept", 
 
 test("run never throws: no dynamic URL is a no-webhook outcome without a request; a refusing server is http with its answer", async () => {
   const server = await httpServer((_q, res) => res.writeHead(503).end("busy"));
-  let registered: string | undefined;
-  const engine = new ActionEngine({ dynamicUrl: (id) => (id === "porch" ? registered : undefined) });
+  const engine = new ActionEngine();
   try {
     const dynamic = httpActionSchema.parse({ url: "dynamic" });
     const none = await engine.run(dynamic, press);
     assert.equal([none.ok, none.reason, none.sent, none.answer], [false, "no-webhook", undefined, undefined]);
-    registered = server.url("/registered");
-    const refused = await engine.run(dynamic, press);
+    // The press carries the URL registered for its bttn (the press path looks it up).
+    const registered: ActionPress = { ...press, dynamicUrl: server.url("/registered") };
+    const refused = await engine.run(dynamic, registered);
     assert.equal([refused.ok, refused.reason, refused.status, refused.answer?.body, refused.sent?.url], [false, "http", 503, "busy", server.url("/registered")]);
-    assert.is(engine.request(dynamic, press).url, server.url("/registered"), "request() is what run sends");
+    assert.is(engine.request(dynamic, registered).url, server.url("/registered"), "request() is what run sends");
   } finally {
     await engine.close();
     await server.close();

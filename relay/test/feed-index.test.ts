@@ -3,20 +3,20 @@
 // the feed, runs included, is one statement. Prints the time per feed call (FEED_BENCH=1 for more calls).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { openDb } from "../src/store/db";
-import { GroupCommit } from "../src/store/group-commit";
-import { EventStore, feedSql } from "../src/store/events";
+import { feedSql } from "../src/store/sqlite/events";
+import { openSqliteStore } from "../src/store/sqlite/open";
+import type { EventRepo } from "../src/store/store";
 import { createLogger } from "../src/log";
 import { tempDir } from "../../test/support/temp";
 import { ACTION_EVENT_TYPES } from "@bttn/shared";
 
 const N = 100_000;
 
-function setup() {
+async function setup() {
   const dir = tempDir("feed-index");
-  const db = openDb(dir.path);
-  const commit = new GroupCommit(db, createLogger("error"));
-  const events = new EventStore(db, commit);
+  const store = await openSqliteStore(dir.path, { log: createLogger("error") });
+  const db = store.db;
+  const events = store.events;
   // One transaction, one prepared insert: 100,000 rows in well under a second.
   const insert = db.prepare(
     "INSERT INTO events (bttn, boot, seq, type, age, received_at, pressed_at, counter, state) VALUES (?, ?, ?, ?, 0, ?, ?, ?, 'ok')",
@@ -38,15 +38,14 @@ function setup() {
   return {
     db,
     events,
-    close() {
-      commit.close();
-      db.close();
+    async close() {
+      await store.close();
       dir.remove();
     },
   };
 }
 
-const s = setup();
+const s = await setup();
 
 test("every shape of feed query is served by an index in id order, without a scan or a sort", () => {
   for (const typed of [false, true])
@@ -63,33 +62,33 @@ test("every shape of feed query is served by an index in id order, without a sca
     }
 });
 
-test("the feed reads right at 100,000 events: newest first, after an id, by type, with runs in order", () => {
-  const newest = s.events.feed("hall", { limit: 3 });
+test("the feed reads right at 100,000 events: newest first, after an id, by type, with runs in order", async () => {
+  const newest = await s.events.feed("hall", { limit: 3 });
   assert.equal(newest.map((e) => e.seq), [N, N - 1, N - 2]);
   assert.equal(newest[0].runs.map((r) => r.url), ["https://example.test/a", "https://example.test/b"]);
   assert.equal(newest[0].runs[0].status, 200);
   assert.equal(newest[0].runs[0].durationMs, 1.5);
   assert.equal(newest[0].runs[0].reason, null);
   assert.is(newest[0].runs[1].startedAt, new Date(Date.UTC(2026, 0, 1) + N + 1).toISOString());
-  const after = s.events.feed("hall", { after: newest[2].id, limit: 10 });
+  const after = await s.events.feed("hall", { after: newest[2].id, limit: 10 });
   assert.equal(after.map((e) => e.seq), [N - 1, N]);
-  const long = s.events.feed("hall", { type: "pressed-long", limit: 2 });
+  const long = await s.events.feed("hall", { type: "pressed-long", limit: 2 });
   assert.equal(long.map((e) => e.seq), [N, N - 1000]);
-  assert.equal(s.events.feed("hall", { limit: 4 })[3].runs, []);
-  assert.equal(s.events.feed("porch", { limit: 1000 }).length, 1000);
-  assert.ok(s.events.feed("porch", { limit: 1 })[0].counter === N / 10);
+  assert.equal((await s.events.feed("hall", { limit: 4 }))[3].runs, []);
+  assert.equal((await s.events.feed("porch", { limit: 1000 })).length, 1000);
+  assert.ok((await s.events.feed("porch", { limit: 1 }))[0].counter === N / 10);
 });
 
-test("time per feed call at 100,000 events (printed)", () => {
+test("time per feed call at 100,000 events (printed)", async () => {
   const calls = process.env.FEED_BENCH ? 2000 : 200;
-  const shapes: Array<[string, Parameters<EventStore["feed"]>[1]]> = [
+  const shapes: Array<[string, Parameters<EventRepo["feed"]>[1]]> = [
     ["newest 50", {}],
     ["after an id", { after: N - 100 }],
     ["by type (1 in 1000)", { type: "pressed-long" }],
   ];
   for (const [name, q] of shapes) {
     const t = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) s.events.feed("hall", q);
+    for (let i = 0; i < calls; i++) await s.events.feed("hall", q);
     const ms = Number(process.hrtime.bigint() - t) / 1e6 / calls;
     console.log(`  feed ${name}: ${ms.toFixed(3)} ms per call`);
     assert.ok(ms < 50, name + ": " + ms + " ms per call"); // a bound the slowest CI machine keeps; the figure is printed

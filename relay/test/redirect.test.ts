@@ -316,7 +316,7 @@ test("through the relay: followRedirects off fails with http 302, on follows to 
     const on = await d.result(await d.press("pressed-long"));
     assert.equal([on.state, on.code], ["ok", 200]);
     assert.equal(s.seen.map((x) => x.url), ["/old", "/old", "/new"]);
-    const feed = rig.relay.events.feed("porch", {});
+    const feed = await rig.relay.events.feed("porch", {});
     assert.equal(feed.map((f) => [f.type, f.state, f.reason, f.code]), [["pressed-long", "ok", null, 200], ["pressed", "fail", "http", 302]]);
   } finally {
     await rig.close();

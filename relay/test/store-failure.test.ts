@@ -5,22 +5,19 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { join } from "node:path";
 import type { DeviceEvent } from "@bttn/shared";
-import { openDb, Db } from "../src/store/db";
-import { GroupCommit, StoreUnavailableError } from "../src/store/group-commit";
-import { EventStore } from "../src/store/events";
-import { StatusStore } from "../src/store/status";
+import type { Db } from "../src/store/sqlite/db";
+import { openSqliteStore } from "../src/store/sqlite/open";
+import { StoreUnavailableError } from "../src/store/trouble";
 import { createLogger } from "../src/log";
 import { tempDir, sleep, waitFor } from "../../test/support/temp";
 import { holdWriteLock } from "../../test/support/sqlite-lock";
 
-function setup() {
+async function setup() {
   const dir = tempDir("store-fail");
   const logs: string[] = [];
   const log = createLogger("debug", (l) => logs.push(l));
-  const db = openDb(dir.path);
-  const commit = new GroupCommit(db, log);
-  const events = new EventStore(db, commit);
-  const status = new StatusStore(db, commit);
+  const store = await openSqliteStore(dir.path, { log });
+  const { db, commit, events, status } = store;
   return {
     dir,
     db,
@@ -29,9 +26,8 @@ function setup() {
     events,
     status,
     file: join(dir.path, "bttn.db"),
-    close() {
-      commit.close();
-      db.close();
+    async close() {
+      await store.close();
       dir.remove();
     },
   };
@@ -58,7 +54,7 @@ async function maxLoopGap(during: () => Promise<void>): Promise<number> {
 }
 
 test("background writes under another process's write lock are kept and retried, never thrown from the timer", async () => {
-  const s = setup();
+  const s = await setup();
   let thrown: unknown;
   const onUncaught = (e: unknown) => (thrown = e);
   process.on("uncaughtException", onUncaught);
@@ -77,19 +73,19 @@ test("background writes under another process's write lock are kept and retried,
     assert.ok(s.commit.trouble!.attempts >= 2, "it was retried: " + s.commit.trouble!.attempts);
     await lock.release();
     await waitFor(() => !s.commit.trouble, 5000, "the store to recover");
-    assert.is(s.status.get("b1").fw, "0.1.0", "the write landed after the lock went");
+    assert.is((await s.status.get("b1")).fw, "0.1.0", "the write landed after the lock went");
     assert.is(s.commit.pendingWrites, 0);
     assert.ok(s.logs.some((l) => /the database takes writes again/.test(l)));
     assert.is(thrown, undefined);
   } finally {
     process.off("uncaughtException", onUncaught);
     await lock.release();
-    s.close();
+    await s.close();
   }
 });
 
 test("a press under the lock is refused at once without freezing the event loop; a redelivery after recovery gets the same answer", async () => {
-  const s = setup();
+  const s = await setup();
   const lock = await holdWriteLock(s.file);
   try {
     let err: unknown;
@@ -98,7 +94,7 @@ test("a press under the lock is refused at once without freezing the event loop;
       const t0 = performance.now();
       err = await s.events.accept("b1", press(1), Date.now()).then(
         () => undefined,
-        (e) => e,
+        (e: unknown) => e,
       );
       refusedInMs = performance.now() - t0;
       // More presses while degraded are refused without waiting on the lock at all.
@@ -108,7 +104,7 @@ test("a press under the lock is refused at once without freezing the event loop;
     assert.instance(err, StoreUnavailableError);
     assert.ok(refusedInMs < 2000, "refused within two seconds, took " + Math.round(refusedInMs) + " ms");
     assert.ok(gap < 1500, "the event loop never stalled for long: longest gap " + Math.round(gap) + " ms");
-    assert.is(s.events.getCounters("b1").total, 0, "nothing counted");
+    assert.is((await s.events.getCounters("b1")).total, 0, "nothing counted");
     await lock.release();
     await waitFor(() => !s.commit.trouble, 5000, "the store to recover");
     // The refused presses are on record as failed: a redelivery is answered, not fired.
@@ -118,18 +114,18 @@ test("a press under the lock is refused at once without freezing the event loop;
       assert.is(again.state, "fail");
       assert.is(again.reason, "internal");
     }
-    assert.is(s.events.getCounters("b1").total, 4, "the refused presses count once recorded");
+    assert.is((await s.events.getCounters("b1")).total, 4, "the refused presses count once recorded");
     assert.is(dbCount(s.db), 4);
     const fresh = await s.events.accept("b1", press(5), Date.now());
     assert.ok(fresh.fresh, "a new press is recorded again");
   } finally {
     await lock.release();
-    s.close();
+    await s.close();
   }
 });
 
 test("a job whose statement fails is undone alone: the press committed with it stands, and counters match the database", async () => {
-  const s = setup();
+  const s = await setup();
   try {
     // Same turn of the event loop, so one transaction: a press and a run record for an event that
     // does not exist (a foreign-key violation).
@@ -137,17 +133,17 @@ test("a job whose statement fails is undone alone: the press committed with it s
     s.events.recordRun({ eventId: 999_999, bttn: "b1", method: "GET", url: "http://127.0.0.1/", durationMs: 1, startedAt: Date.now() });
     const a = await accepted;
     assert.ok(a.fresh, "the press was committed");
-    assert.is(s.events.getCounters("b1").total, 1);
+    assert.is((await s.events.getCounters("b1")).total, 1);
     assert.is(dbCount(s.db), 1);
     await waitFor(() => s.logs.some((l) => /a background write failed and was dropped.*FOREIGN KEY/.test(l)), 2000, "the dropped write in the log");
     assert.is(s.commit.trouble, undefined, "a statement's own fault is not the store's trouble");
   } finally {
-    s.close();
+    await s.close();
   }
 });
 
 test("a full disk mid-transaction: nothing of it counts, the press is refused, the write is retried once there is room", async () => {
-  const s = setup();
+  const s = await setup();
   try {
     const first = await s.events.accept("b1", press(1), Date.now());
     assert.ok(first.fresh);
@@ -157,19 +153,19 @@ test("a full disk mid-transaction: nothing of it counts, the press is refused, t
     s.events.recordRun({ eventId: first.eventId, bttn: "b1", method: "GET", url: "http://127.0.0.1/" + "x".repeat(200_000), durationMs: 1, startedAt: Date.now() });
     const err = await accepted.then(
       () => undefined,
-      (e) => e,
+      (e: unknown) => e,
     );
     assert.instance(err, StoreUnavailableError, "SQLite rolled the whole transaction back, the press with it");
     assert.match(String((err as Error).message), /SQLITE_FULL/);
     assert.is(dbCount(s.db), 1);
-    assert.is(s.events.getCounters("b1").total, 1, "the counter did not move without a commit");
+    assert.is((await s.events.getCounters("b1")).total, 1, "the counter did not move without a commit");
     assert.ok(s.commit.trouble, "degraded");
     s.db.pragma("max_page_count = 1073741823");
     await waitFor(() => !s.commit.trouble, 5000, "the store to recover");
     assert.is((s.db.prepare("SELECT count(*) AS n FROM runs").get() as { n: number }).n, 1, "the run record landed");
-    assert.is(s.events.getCounters("b1").total, dbCount(s.db));
+    assert.is((await s.events.getCounters("b1")).total, dbCount(s.db));
   } finally {
-    s.close();
+    await s.close();
   }
 });
 

@@ -7,9 +7,9 @@ import Database from "better-sqlite3";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLogger } from "../src/log";
-import { openDb } from "../src/store/db";
-import { MIGRATIONS } from "../src/store/migrations";
-import { BEFORE_UPGRADE_DIR, DatabaseVersionError, readSchemaVersion, SCHEMA_VERSION } from "../src/store/upgrade";
+import { openDb } from "../src/store/sqlite/db";
+import { MIGRATIONS } from "../src/store/sqlite/migrations";
+import { BEFORE_UPGRADE_DIR, DatabaseVersionError, readSchemaVersion, SCHEMA_VERSION } from "../src/store/sqlite/upgrade";
 import { tempDir } from "../../test/support/temp";
 
 const schemaOf = (db: Database.Database) => db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").all();

@@ -12,11 +12,16 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls `check` until it returns a truthy value or `ms` pass. */
-export async function waitFor<T>(check: () => T | undefined | false | null, ms = 3000, what = "condition"): Promise<T> {
+type Falsy = undefined | false | null;
+
+/**
+ * Polls `check` until it returns (or resolves to) a truthy value or `ms` pass. A check may be async
+ * (the store's reads are): its promise is awaited, never taken for the truthy value itself.
+ */
+export async function waitFor<T>(check: () => T | Falsy | PromiseLike<T | Falsy>, ms = 3000, what = "condition"): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > until) throw new Error("timed out waiting for " + what);
     await sleep(10);
