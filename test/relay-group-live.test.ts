@@ -6,6 +6,11 @@ import * as assert from "uvu/assert";
 import { apiClient, firstStartToken } from "./support/api-client";
 import { openLive, Live } from "./support/live";
 import { Rig, startRig } from "./support/relay-rig";
+import mqtt from "mqtt";
+import { startRelay, Relay } from "../relay/src/relay";
+import { startMosquitto } from "./support/mosquitto";
+import { startPostgres } from "./support/postgres";
+import { tempDir, waitFor } from "./support/temp";
 
 const t = suite<{ rig: Rig; admin: string }>("a group seen from any relay");
 
@@ -54,3 +59,49 @@ t("each relay's console shows every press, whichever relay took it; the API answ
 });
 
 t.run();
+
+// Home Assistant sees the relay as available while any member of the group is: the members share
+// one availability topic, and a member that goes leaves "offline" there (its will, or its goodbye).
+const ha = suite("a group's availability for Home Assistant");
+
+ha("a member that stops leaves the group available; the last one leaves it unavailable", async () => {
+  const relayUser = { username: "relay", password: "relay-pass-123" };
+  const mosq = await startMosquitto({ [relayUser.username]: relayUser.password }, { acl: { relay: ["topic readwrite homeassistant/#"] } });
+  const pg = await startPostgres();
+  const dirs = [tempDir("group-ha-a"), tempDir("group-ha-b")];
+  const relays: Relay[] = [];
+  const watcher = await mqtt.connectAsync(mosq.url, { ...relayUser, clientId: "watcher" });
+  try {
+    for (const dir of dirs)
+      relays.push(
+        await startRelay({
+          dataDir: dir.path,
+          config: { relay: { haDiscovery: true } },
+          broker: mosq.url,
+          brokerUsername: relayUser.username,
+          brokerPassword: relayUser.password,
+          store: pg.url,
+          shareGroup: "ha-test",
+          httpPort: 0,
+          host: "127.0.0.1",
+          logLevel: "silent",
+        }),
+      );
+    const seen: string[] = [];
+    watcher.on("message", (_t, p) => seen.push(p.toString()));
+    await watcher.subscribeAsync("bttn/.relay/availability", { qos: 1 });
+    await waitFor(() => seen.at(-1) === "online", 3000, "online at first");
+    await relays[0].close();
+    await waitFor(() => seen.includes("offline") && seen.at(-1) === "online", 3000, "online again after one member left: " + seen.join(","));
+    await relays[1].close();
+    await waitFor(() => seen.at(-1) === "offline", 3000, "offline once the last member left: " + seen.join(","));
+  } finally {
+    await watcher.endAsync();
+    for (const r of relays) await r.close();
+    await mosq.stop();
+    await pg.stop();
+    for (const d of dirs) d.remove();
+  }
+});
+
+ha.run();

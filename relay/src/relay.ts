@@ -313,10 +313,17 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
     log.warn("could not record the device address for the CLI's device files", { file: DEVICE_ADDRESS_FILE, error: e as Error });
   }
   for (const b of bttns.list()) publishDeviceConfig(b.id);
+  let closing: Promise<void> | undefined; // set once the relay starts to stop
   if (discoveryPrefix) {
     const haBus = external ?? (bus as EmbeddedBus);
     // The external bus says it at every connect, with a will; the embedded broker is the relay itself.
     if (!external) bus.publish(availabilityTopic(prefix), AVAILABLE, true);
+    // A group shares one availability topic: a member that dies leaves its will ("offline") there
+    // while the others still serve, so each member that is up says "online" again at once.
+    if (external && opts.shareGroup)
+      external.watch(availabilityTopic(prefix), (_topic, payload) => {
+        if (payload.toString() === NOT_AVAILABLE && !closing) external.publish(availabilityTopic(prefix), AVAILABLE, true);
+      });
     const discovery = new HaDiscovery({ bus: haBus, bttns, status: { get: (id) => statusAtStart.get(id) ?? OFFLINE }, news, prefix, discoveryPrefix, version: VERSION, log, remembered: rememberedIn(opts.dataDir) });
     discovery.start();
     parts.add("Home Assistant discovery", () => discovery.close());
@@ -385,7 +392,6 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const { mqtt: mqttPort, mqtts: mqttsPort } = bus.deviceAddress().listening;
   log.info("relay started", { broker: bus.mode, mqttPort: mqttPort || undefined, mqttsPort: mqttsPort || undefined, [http.secure ? "httpsPort" : "httpPort"]: http.port, bttns: bttns.list().length, data: opts.dataDir });
 
-  let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       // A member of a group leaves it first: the group's other members take the next presses.
