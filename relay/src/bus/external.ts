@@ -80,7 +80,7 @@ export class ExternalBus implements Bus {
         // broker. In a group, a clean one: mosquitto keeps handing a persistent member's share of
         // new presses to its session while it is away (they would wait for it instead of going to
         // the members that are up); a clean member that drops out gets none (README: Scaling out).
-        clean: !this.opts.shareGroup,
+        clean: !!this.opts.shareGroup,
         protocolVersion: 4,
         reconnectPeriod: 1000,
         connectTimeout: 10_000,
