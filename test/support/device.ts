@@ -28,6 +28,11 @@ export interface DeviceOptions {
   ca?: string;
   /** Resolve even if CONNACK refuses (the returned promise then rejects with the error). */
   subscribe?: boolean;
+  /**
+   * Reconnect this long after the connection drops (a broker restart), resubscribing and resending
+   * unacknowledged events (mqtt.js's own reconnect). Default: no reconnect (a dropped device stays down).
+   */
+  reconnectMs?: number;
 }
 
 export function connectDevice(o: DeviceOptions): Promise<TestDevice> {
@@ -45,7 +50,7 @@ export function connectDevice(o: DeviceOptions): Promise<TestDevice> {
       password: o.secret,
       clientId: o.id + "." + boot, // a bttn's own client id: its id, or "<id>.<suffix>"
       protocolVersion: 4,
-      reconnectPeriod: 0,
+      reconnectPeriod: o.reconnectMs ?? 0,
       connectTimeout: 3000,
       will: { topic: topicFor(prefix, o.id, "status"), payload: Buffer.from(encodeStatus({ v: 1, online: false })), qos: 1, retain: true },
     });
@@ -62,6 +67,8 @@ export function connectDevice(o: DeviceOptions): Promise<TestDevice> {
       }
     });
     client.once("connect", () => {
+      // Reconnecting, a broker that is down is an error each try: expected, and retried.
+      if (o.reconnectMs) client.on("error", () => {});
       const stream = client.stream as unknown as { setNoDelay?: (v: boolean) => void };
       stream.setNoDelay?.(true);
       if (o.subscribe === false) return resolve(device);

@@ -39,7 +39,7 @@ export function startRelayProcess(opts: Serializable): Promise<RelayProcess> {
           return Number(kb) / 1024;
         },
         async close() {
-          if (child.exitCode !== null) return;
+          if (child.exitCode !== null || child.signalCode !== null) return; // ended, or killed by a test
           child.send({ cmd: "close" });
           const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
           await exited;
