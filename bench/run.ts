@@ -195,6 +195,8 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   const genLag = monitorEventLoopDelay({ resolution: 1 });
   genLag.enable();
   measuring = true;
+  // The relays' log lines carry the time: this says which of them fall in the measured window.
+  if (setup) console.error(`  measured window from ${new Date().toISOString()}`);
   const t0 = performance.now();
   const sent = await drive(rate, ov ? ov.seconds : seconds, true);
   const lastSentAt = performance.now();
@@ -213,6 +215,7 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
     console.error("  worst latency per 250 ms: " + [...worst.entries()].sort((a, b) => a[0] - b[0]).map(([, ms]) => ms.toFixed(0)).join(" "));
   }
   const afters = relays.map((r) => procStat(r.pid!));
+  if (setup) console.error(`  measured window to ${new Date().toISOString()}`);
   const serversAfter = backends.cpuTicks();
   const takenAfter = setup ? await Promise.all(httpPorts.map(pressesTaken)) : [];
   const gen = process.cpuUsage(genBefore);
