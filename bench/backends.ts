@@ -85,6 +85,8 @@ export async function startBackends(setup: Setup, bttns: Record<string, string>)
       return out;
     },
     async stop() {
+      // BENCH_PG_LOG=1: the end of PostgreSQL's log (deadlocks, slow starts of connections) before it goes.
+      if (pg && process.env.BENCH_PG_LOG) console.error("  PostgreSQL's log (its end):\n" + pg.logs());
       await mosq?.stop();
       await pg?.stop();
     },

@@ -4,7 +4,8 @@
 // lost, duplicate actions, press→result latency, achieved throughput and the relay's peak RSS.
 // Knobs for investigating: BENCH_RELAY_NODE_ARGS (node flags for the relay, e.g. --cpu-prof),
 // BENCH_RELAY_LOG (its log level), BENCH_RELAY_ENTRY (another relay entry file to compare against),
-// BENCH_TIMELINE=1 (worst latency per 250 ms, to see when stalls happen).
+// BENCH_TIMELINE=1 (worst latency per 250 ms, to see when stalls happen), BENCH_PG_LOG=1 (the end
+// of PostgreSQL's log, with --store postgres).
 // Without arguments it runs the standard rows (the targets of issues #2 and #3).
 //
 // What the relays stand on: --broker embedded|mosquitto, --store sqlite|postgres, --relays N (a group
