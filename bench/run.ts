@@ -301,8 +301,9 @@ function printRelays(r: Row): void {
   const spread = Math.min(...shares) > 0 ? (Math.max(...shares) / Math.min(...shares)).toFixed(2) : "∞";
   const servers = Object.entries(r.servers).map(([name, pct]) => `${name} CPU ${pct.toFixed(0)} %`);
   console.log(`  total ${r.throughput.toFixed(0)} presses/s, relays ${cpuUsPerPress(ticks, total)} CPU µs/press, spread (max/min share) ${spread}${servers.length ? ", " + servers.join(", ") : ""}`);
-  // Each press is recorded first by exactly one relay: another sum is a lost or doubly taken press.
-  if (total !== r.sent) console.log(`  !!! the relays took ${total} presses of the ${r.sent} sent in the window !!!`);
+  // Each press is recorded first by exactly one relay: fewer were refused (answered fail internal
+  // while the store was in trouble: not fired) or lost, more were taken twice.
+  if (total !== r.sent) console.log(`  !!! the relays took ${total} presses of the ${r.sent} sent in the window${total < r.sent ? " (the others were refused, e.g. fail internal, or lost)" : " (some were taken twice)"} !!!`);
 }
 
 /** A short name of the setup for the rows. */
