@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { decodeResult, encodeEvent } from "@bttn/shared";
 import { tempDir, sleep } from "../test/support/temp";
@@ -56,8 +57,10 @@ interface Row {
 
 /** One relay's part of a row (the measured window). */
 interface RelayFigures {
-  /** Presses it took (recorded first), from its /metrics. */
+  /** Presses it took (recorded first), from its /metrics (a refused press is not counted there). */
   presses: number;
+  /** Presses it refused (could not record them: answered fail internal, not fired), from its log. */
+  refused: number;
   cpuTicks: number;
   cpuPct: number;
 }
@@ -73,7 +76,7 @@ function percentile(sorted: number[], p: number): number {
  * `mqttPort`: where the relay's embedded broker listens (undefined: `extraArgs` name an external one).
  * `extraArgs`, `env`: flags, and secrets by environment, for the broker and store (backends.ts).
  */
-async function startRelayProcess(dir: string, dataDir: string, config: unknown, mqttPort: number | undefined, httpPort: number, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<ChildProcess> {
+async function startRelayProcess(dir: string, dataDir: string, config: unknown, mqttPort: number | undefined, httpPort: number, extraArgs: string[] = [], env: Record<string, string> = {}, onLogLine?: (line: string) => void): Promise<ChildProcess> {
   const file = join(dir, "bttn-relay.json");
   writeFileSync(file, JSON.stringify(config));
   const extra = process.env.BENCH_RELAY_NODE_ARGS ? process.env.BENCH_RELAY_NODE_ARGS.split(" ") : []; // e.g. --cpu-prof
@@ -81,8 +84,15 @@ async function startRelayProcess(dir: string, dataDir: string, config: unknown, 
   const child = spawn(process.execPath, [...extra, process.env.BENCH_RELAY_ENTRY ?? join(ROOT, "relay/dist/bttn-relay.mjs"), "--config", file, "--data", dataDir, ...ports, "--http-port", String(httpPort), "--host", "127.0.0.1", "--log-level", process.env.BENCH_RELAY_LOG ?? "warn", ...extraArgs], {
     cwd: ROOT, // so `--import tsx` resolves
     env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "inherit", onLogLine ? "pipe" : "inherit"],
   });
+  if (onLogLine) {
+    // Read (to count refused presses) and passed on as it came.
+    createInterface({ input: child.stderr! }).on("line", (line) => {
+      process.stderr.write(line + "\n");
+      onLogLine(line);
+    });
+  }
   for (let i = 0; i < 300; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
@@ -120,13 +130,22 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   const mqttPort = backends.brokerPort ?? (await freePort());
   const relays: ChildProcess[] = [];
   const httpPorts: number[] = [];
+  // Refused presses leave no count in /metrics: their log lines in the measured window are counted.
+  const window = { from: Infinity, to: Infinity };
+  const refused: number[] = [];
+  const countRefused = (i: number) => (line: string) => {
+    if (!line.includes("could not record the event")) return;
+    const at = Date.parse(line.slice(0, line.indexOf(" ")));
+    if (at >= window.from && at <= window.to) refused[i]++;
+  };
   process.once("exit", () => relays.forEach((r) => r.kill("SIGKILL")));
   // One after the other: each applies the config file to the store (in a group, the shared one).
   for (let i = 0; i < (setup?.relays ?? 1); i++) {
     const httpPort = await freePort();
     const dataDir = join(dir.path, i === 0 ? "data" : "data-" + i);
     const args = [...backends.relayArgs(), ...(setup ? ["--metrics-open"] : [])];
-    relays.push(await startRelayProcess(dir.path, dataDir, config, backends.brokerPort === undefined ? mqttPort : undefined, httpPort, args, backends.relayEnv));
+    refused.push(0);
+    relays.push(await startRelayProcess(dir.path, dataDir, config, backends.brokerPort === undefined ? mqttPort : undefined, httpPort, args, backends.relayEnv, setup && countRefused(i)));
     httpPorts.push(httpPort);
   }
 
@@ -197,7 +216,8 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   genLag.enable();
   measuring = true;
   // The relays' log lines carry the time: this says which of them fall in the measured window.
-  if (setup) console.error(`  measured window from ${new Date().toISOString()}`);
+  window.from = Date.now();
+  if (setup) console.error(`  measured window from ${new Date(window.from).toISOString()}`);
   const t0 = performance.now();
   const sent = await drive(rate, ov ? ov.seconds : seconds, true);
   const lastSentAt = performance.now();
@@ -216,7 +236,8 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
     console.error("  worst latency per 250 ms: " + [...worst.entries()].sort((a, b) => a[0] - b[0]).map(([, ms]) => ms.toFixed(0)).join(" "));
   }
   const afters = relays.map((r) => procStat(r.pid!));
-  if (setup) console.error(`  measured window to ${new Date().toISOString()}`);
+  window.to = Date.now();
+  if (setup) console.error(`  measured window to ${new Date(window.to).toISOString()}`);
   const serversAfter = backends.cpuTicks();
   const takenAfter = setup ? await Promise.all(httpPorts.map(pressesTaken)) : [];
   const gen = process.cpuUsage(genBefore);
@@ -226,7 +247,7 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
   const ticksOf = relays.map((_, i) => afters[i].cpuTicks - befores[i].cpuTicks);
   const ticks = ticksOf.reduce((a, b) => a + b, 0);
   const syscalls = relays.reduce((n, _, i) => n + afters[i].syscalls - befores[i].syscalls, 0);
-  const relayFigures: RelayFigures[] = setup ? relays.map((_, i) => ({ presses: takenAfter[i] - takenBefore[i], cpuTicks: ticksOf[i], cpuPct: (ticksOf[i] / 100 / elapsed) * 100 })) : [];
+  const relayFigures: RelayFigures[] = setup ? relays.map((_, i) => ({ presses: takenAfter[i] - takenBefore[i], refused: refused[i], cpuTicks: ticksOf[i], cpuPct: (ticksOf[i] / 100 / elapsed) * 100 })) : [];
   const servers = Object.fromEntries(Object.entries(serversAfter).map(([name, t]) => [name, ((t - (serversBefore[name] ?? 0)) / 100 / elapsed) * 100]));
 
   for (const c of clients) c.close();
@@ -236,6 +257,7 @@ async function runRow(sc: Scenario, rate: number, seconds: number, k: number, wa
       return new Promise((res) => r.once("close", res));
     }),
   );
+  relayFigures.forEach((f, i) => (f.refused = refused[i])); // every log line is in once the relays closed
   await backends.stop();
   sinkProc.send({ cmd: "report" });
   const report = await new Promise<{ duplicates: number; cpu: NodeJS.CpuUsage }>((res) => sinkProc.once("message", (m) => res(m as { duplicates: number; cpu: NodeJS.CpuUsage })));
@@ -292,18 +314,22 @@ const cpuUsPerPress = (ticks: number, presses: number) => (presses ? ((ticks * 1
 
 /** Each relay's share of a row, the group's totals, and the servers' CPU. */
 function printRelays(r: Row): void {
-  const total = r.relays.reduce((n, x) => n + x.presses, 0);
+  // A relay handled the presses it took and those it refused: both came to it from the broker.
+  const handled = (x: RelayFigures) => x.presses + x.refused;
+  const total = r.relays.reduce((n, x) => n + handled(x), 0);
   const ticks = r.relays.reduce((n, x) => n + x.cpuTicks, 0);
-  const lines = r.relays.map((x, i) => [String(i + 1), String(x.presses), total ? ((x.presses / total) * 100).toFixed(1) : "-", x.cpuPct.toFixed(0), cpuUsPerPress(x.cpuTicks, x.presses)]);
-  lines.push(["all", String(total), "100.0", r.relays.reduce((n, x) => n + x.cpuPct, 0).toFixed(0), cpuUsPerPress(ticks, total)]);
-  table(["relay", "presses taken", "share %", "CPU %", "CPU µs/press"], lines);
-  const shares = r.relays.map((x) => x.presses);
+  const lines = r.relays.map((x, i) => [String(i + 1), String(x.presses), String(x.refused), total ? ((handled(x) / total) * 100).toFixed(1) : "-", x.cpuPct.toFixed(0), cpuUsPerPress(x.cpuTicks, handled(x))]);
+  lines.push(["all", String(r.relays.reduce((n, x) => n + x.presses, 0)), String(r.relays.reduce((n, x) => n + x.refused, 0)), "100.0", r.relays.reduce((n, x) => n + x.cpuPct, 0).toFixed(0), cpuUsPerPress(ticks, total)]);
+  table(["relay", "presses taken", "refused", "share %", "CPU %", "CPU µs/press"], lines);
+  const refused = r.relays.reduce((n, x) => n + x.refused, 0);
+  if (refused) console.log(`  !!! ${refused} presses refused in the window (answered fail internal, not fired: the store was in trouble; see the relays' log) !!!`);
+  const shares = r.relays.map(handled);
   const spread = Math.min(...shares) > 0 ? (Math.max(...shares) / Math.min(...shares)).toFixed(2) : "∞";
   const servers = Object.entries(r.servers).map(([name, pct]) => `${name} CPU ${pct.toFixed(0)} %`);
   console.log(`  total ${r.throughput.toFixed(0)} presses/s, relays ${cpuUsPerPress(ticks, total)} CPU µs/press, spread (max/min share) ${spread}${servers.length ? ", " + servers.join(", ") : ""}`);
-  // Each press is recorded first by exactly one relay: fewer were refused (answered fail internal
-  // while the store was in trouble: not fired) or lost, more were taken twice.
-  if (total !== r.sent) console.log(`  !!! the relays took ${total} presses of the ${r.sent} sent in the window${total < r.sent ? " (the others were refused, e.g. fail internal, or lost)" : " (some were taken twice)"} !!!`);
+  // Each press is taken (recorded first) or refused by exactly one relay: fewer were lost, more
+  // were handled twice.
+  if (total !== r.sent) console.log(`  !!! the relays handled ${total} presses of the ${r.sent} sent in the window${total < r.sent ? " (the others were lost)" : " (some more than once)"} !!!`);
 }
 
 /** A short name of the setup for the rows. */
