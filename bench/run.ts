@@ -327,9 +327,10 @@ function printRelays(r: Row): void {
   const spread = Math.min(...shares) > 0 ? (Math.max(...shares) / Math.min(...shares)).toFixed(2) : "∞";
   const servers = Object.entries(r.servers).map(([name, pct]) => `${name} CPU ${pct.toFixed(0)} %`);
   console.log(`  total ${r.throughput.toFixed(0)} presses/s, relays ${cpuUsPerPress(ticks, total)} CPU µs/press, spread (max/min share) ${spread}${servers.length ? ", " + servers.join(", ") : ""}`);
-  // Each press is taken (recorded first) or refused by exactly one relay: fewer were lost, more
-  // were handled twice.
-  if (total !== r.sent) console.log(`  !!! the relays handled ${total} presses of the ${r.sent} sent in the window${total < r.sent ? " (the others were lost)" : " (some more than once)"} !!!`);
+  // Each press is taken (recorded first) or refused by exactly one relay. The counts are of what the
+  // relays did in the window: a backlog left from the warm-up, or presses still unanswered at its
+  // end, make them differ from the presses sent in it as well (the sink's count of duplicates is exact).
+  if (total !== r.sent) console.log(`  !!! the relays handled ${total} presses in the window, ${r.sent} were sent in it (a backlog, lost presses, or presses handled twice) !!!`);
 }
 
 /** A short name of the setup for the rows. */
