@@ -10,6 +10,8 @@ import { tempDir, sleep } from "./temp";
 export interface Mosquitto {
   port: number;
   url: string;
+  /** The broker's process id while it runs (a benchmark reads its CPU time from /proc). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
   /** Stops and starts again on the same port (broker restart). */
   restart(): Promise<void>;
@@ -101,6 +103,9 @@ export async function startMosquitto(users: Record<string, string>, opts: { pref
   return {
     port,
     url: `${opts.tls ? "mqtts" : "mqtt"}://127.0.0.1:${port}`,
+    get pid() {
+      return child?.exitCode === null ? child.pid : undefined;
+    },
     restart: async () => {
       await stop();
       await start();
