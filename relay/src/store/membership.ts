@@ -5,6 +5,10 @@
 // told, so no device waits for an answer that will not come. They are never fired again: the
 // gone member may have sent the request already.
 //
+// A member judges the others only by time it could see them: silence counts from this member's
+// own start, or from the end of its own last spell without the store (then nobody could beat, and
+// every member looks silent; their presses' ends may still wait in their queues).
+//
 // A member that was only slow (a stalled event loop, a long pause of its machine) and comes back
 // may still answer such a press: its late `finish` changes nothing (an ended press stays ended),
 // but its result may reach the bttn after the `fail`. DEAD_AFTER_MS is long against any pause a
@@ -28,12 +32,15 @@ export class GroupMembership {
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> | undefined;
   private failing = false;
+  /** Since when this member has seen the store without a break (its start, or the end of a spell without it). */
+  private seeingSince = Date.now();
 
   constructor(private readonly o: MembershipOptions) {}
 
   /** Beats once (a member is known from its first beat), then keeps beating and watching. */
   async start(): Promise<void> {
-    await this.o.store.relays.beat(Date.now());
+    this.seeingSince = Date.now();
+    await this.o.store.relays.beat(this.seeingSince);
     this.timer = setInterval(() => {
       if (!this.busy) this.busy = this.tick().finally(() => (this.busy = undefined));
     }, this.o.beatMs ?? BEAT_MS);
@@ -45,7 +52,10 @@ export class GroupMembership {
     try {
       const now = Date.now();
       await store.relays.beat(now);
-      for (const id of await store.relays.dead(now - (this.o.deadAfterMs ?? DEAD_AFTER_MS))) {
+      if (this.failing) this.seeingSince = now;
+      const deadAfterMs = this.o.deadAfterMs ?? DEAD_AFTER_MS;
+      const judged = now - this.seeingSince >= deadAfterMs ? await store.relays.dead(now - deadAfterMs) : [];
+      for (const id of judged) {
         const orphans = await store.events.claimOrphans([id]);
         if (orphans.length) {
           log.warn("a relay of the group stopped answering: its presses in progress are closed as failed (not fired again)", { relay: id, presses: orphans.length });

@@ -4,8 +4,12 @@ import pg from "pg";
 import type { Logger } from "../../log";
 import { describePg } from "./trouble";
 
-/** A connection that cannot be made in this time is not worth waiting for: the press fails `internal`. */
-export const CONNECT_TIMEOUT_MS = 1000;
+/**
+ * A connection that cannot be made in this time is not worth waiting for: the press fails
+ * `internal`. (A server that is down refuses at once; this bounds one that does not answer. A new
+ * connection starts a server process and a SCRAM login: on a loaded machine that takes a while.)
+ */
+export const CONNECT_TIMEOUT_MS = 3000;
 /** The server cancels a statement after this (a lock held too long, an overloaded server). */
 export const STATEMENT_TIMEOUT_MS = 2000;
 /** The client gives up on an answer after this (a server that went silent without closing the socket). */
@@ -23,6 +27,8 @@ export function openPool(url: string, opts: { relayId: string; poolSize?: number
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
+    // Kept open when idle: a burst after a quiet spell need not wait for new connections.
+    min: Math.min(2, opts.poolSize ?? 10),
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     statement_timeout: STATEMENT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,

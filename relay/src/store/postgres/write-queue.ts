@@ -19,6 +19,12 @@ import { describePg, isPgTrouble } from "./trouble";
 export interface Statement {
   text: string;
   values: unknown[];
+  /**
+   * Names the row this statement writes when other relays' batches write it too (a device's
+   * status row). Such statements run last in their batch, in the order of this key, so that two
+   * relays' batches take those row locks in one order and cannot deadlock each other.
+   */
+  shared?: string;
 }
 
 interface Job {
@@ -36,8 +42,26 @@ export const LAZY_MS = 10;
 /** Statements in one transaction at most (each is a round trip on the batch's connection). */
 export const MAX_BATCH = 500;
 export const RETRY_MIN_MS = 100;
-export const RETRY_MAX_MS = 2000;
+/**
+ * Retries while the database is away stay this close: presses are refused until a retry finds it
+ * back, so a quarter of a second is what a restart costs beyond itself. A probe is one connection
+ * attempt (refused at once by a host whose server is down; a silent one is bounded by the pool's
+ * connect timeout, and retries never overlap).
+ */
+export const RETRY_MAX_MS = 250;
 export const MAX_PENDING_WRITES = 10_000;
+/** A batch that lost a deadlock or a serialization conflict to another relay's is run again at once, this many times. */
+export const CONFLICT_RETRIES = 3;
+
+/** Another transaction won (a deadlock, a serialization conflict): running it again will likely work. */
+const isConflict = (err: unknown) => ["40P01", "40001"].includes((err as { code?: unknown })?.code as string);
+
+/** Shared-row statements last, in key order (a stable sort: one row's writes keep their order). */
+function lockOrder(batch: Job[]): Job[] {
+  if (!batch.some((j) => j.stmt?.shared !== undefined)) return batch;
+  const shared = batch.filter((j) => j.stmt?.shared !== undefined).sort((a, b) => (a.stmt!.shared! < b.stmt!.shared! ? -1 : a.stmt!.shared! > b.stmt!.shared! ? 1 : 0));
+  return batch.filter((j) => j.stmt?.shared === undefined).concat(shared);
+}
 
 export class WriteQueue {
   private jobs: Job[] = [];
@@ -146,8 +170,12 @@ export class WriteQueue {
   /** Commits batches until the queue is empty or the database fails. Never throws. */
   private async drain(): Promise<void> {
     while (this.jobs.length) {
-      const batch = this.jobs.splice(0, MAX_BATCH);
+      const batch = lockOrder(this.jobs.splice(0, MAX_BATCH));
       let failure = await this.runBatch(batch, false);
+      for (let n = 0; n < CONFLICT_RETRIES && isConflict(failure); n++) {
+        await new Promise((res) => setTimeout(res, Math.random() * 5));
+        failure = await this.runBatch(batch, false);
+      }
       if (failure === REPLAY) failure = await this.runBatch(batch, true);
       if (failure) return this.failed(batch, failure);
       this.stats.commits++;
