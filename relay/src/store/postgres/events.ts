@@ -63,7 +63,8 @@ export class PgEvents implements EventRepo {
         // The press is stored with that outcome once the database takes writes again; should the
         // first attempt have committed after all, this one finds it and changes nothing.
         this.unrecorded++;
-        this.queue.write(this.acceptStatement(bttn, ev, receivedAt, true), () => this.unrecorded--);
+        // It counts the press: the bttn's counter rows are written by every relay of the group.
+        this.queue.write({ ...this.acceptStatement(bttn, ev, receivedAt, true), shared: "counters:" + bttn }, () => this.unrecorded--);
         if (!(err instanceof StoreUnavailableError)) this.queue.report(err);
         throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err);
       }

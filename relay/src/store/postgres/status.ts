@@ -17,7 +17,7 @@ export class PgStatus implements StatusRepo {
     this.queue.write({
       text: "INSERT INTO device_status (bttn, online, fw, last_heard) VALUES ($1, $2, $3, $4) ON CONFLICT (bttn) DO UPDATE SET online = excluded.online, fw = COALESCE(excluded.fw, device_status.fw), last_heard = excluded.last_heard",
       values: [bttn, online, fw ?? null, at],
-      shared: bttn,
+      shared: "device_status:" + bttn,
     });
   }
 
@@ -26,7 +26,7 @@ export class PgStatus implements StatusRepo {
     this.queue.write({
       text: "INSERT INTO device_status (bttn, online, bat, rssi, last_heard) VALUES ($1, TRUE, $2, $3, $4) ON CONFLICT (bttn) DO UPDATE SET online = TRUE, bat = COALESCE(excluded.bat, device_status.bat), rssi = COALESCE(excluded.rssi, device_status.rssi), last_heard = excluded.last_heard",
       values: [bttn, bat ?? null, rssi ?? null, at],
-      shared: bttn,
+      shared: "device_status:" + bttn,
     });
   }
 

@@ -20,9 +20,10 @@ export interface Statement {
   text: string;
   values: unknown[];
   /**
-   * Names the row this statement writes when other relays' batches write it too (a device's
-   * status row). Such statements run last in their batch, in the order of this key, so that two
-   * relays' batches take those row locks in one order and cannot deadlock each other.
+   * Names the rows this statement writes when other relays' batches write them too, as
+   * "<table>:<bttn>" (a device's status row, a bttn's counters). Such statements run last in their
+   * batch, in the order of this key, so that two relays' batches take those row locks in one order
+   * and cannot deadlock each other (a deadlock costs a second: PostgreSQL's deadlock_timeout).
    */
   shared?: string;
 }
