@@ -219,7 +219,7 @@ async function allHealthy(ctx: Ctx, ms: number, what: string): Promise<number> {
   for (;;) {
     const states = await Promise.all(ctx.relays.map((r) => healthz(r).then((h) => h, (e: Error) => ({ ok: false, error: e.message }))));
     if (states.every((h) => h.ok)) return Date.now();
-    if (Date.now() > until) throw new Error(what + ": /healthz not ok within " + ms + " ms: " + JSON.stringify(states));
+    if (Date.now() > until) throw new Error(what + ": /healthz not ok within " + ms + " ms: " + JSON.stringify(states.map((h, i) => ({ relay: i, ...h, exitCode: ctx.relays[i].child.exitCode, log: h.ok ? undefined : ctx.relays[i].logs().slice(-6) })).filter((h) => !h.ok)));
     await sleep(50);
   }
 }

@@ -102,6 +102,14 @@ export class CallbackManager {
     return undefined;
   }
 
+  /** How long the press of `eventId` still waits, wherever in the group it was fired. */
+  async remainingAnywhere(eventId: number): Promise<number | undefined> {
+    const here = this.remainingFor(eventId);
+    if (here !== undefined) return here;
+    const row = await this.store.findByEvent(eventId);
+    return row && Math.max(0, row.deadline - Date.now());
+  }
+
   /** A new callback for a press, committed before its URL is handed out. */
   async open(eventId: number, bttn: string, ident: { boot: string; seq: number }, timeoutMs: number, waiting: WaitingHook): Promise<AsyncWait> {
     const token = randomBytes(24).toString("base64url"); // 192 bits

@@ -1,7 +1,7 @@
 // One press, from the moment the relay takes it to its answer: `handlePress` reads top to bottom as
 // the list of steps every press goes through, and each step is a small function below it. A press
 // of a device, a not-pressed event the relay makes itself and a virtual press all go this way.
-import { failResult, okResult, pendingResult } from "@bttn/shared";
+import { failResult } from "@bttn/shared";
 import type { WaitEnd } from "../callbacks/manager";
 import type { HttpAction } from "../config/schema";
 import type { ActionPress, Outcome } from "../engine/engine";
@@ -9,6 +9,7 @@ import type { ActionRan } from "../news";
 import { redactUrl } from "../redact";
 import type { Bttn } from "../store/bttns";
 import type { Accepted, FeedEvent } from "../store/events";
+import { answerAgain } from "./answer-again";
 import { Answering, answer, Conclusion, conclude, RELAY_BOOT, tellPending } from "./conclude";
 import type { PressDeps } from "./deps";
 import type { PressProgress } from "./progress";
@@ -80,36 +81,6 @@ async function record(d: PressDeps, p: Press): Promise<Accepted | undefined> {
     d.log.error("could not record the event: answered fail internal, not fired", { bttn: p.bttn.id, boot: p.ev.boot, seq: p.ev.seq, error: err as Error });
     if (p.ev.type !== "heartbeat" || p.bttn.actions.heartbeat) answer(d, p.bttn.id, failResult(p.ev, "internal"));
     return undefined;
-  }
-}
-
-function answerAgain(d: PressDeps, p: Press, seen: Exclude<Accepted, Fresh>): void {
-  d.stats.duplicates++;
-  d.log.debug("duplicate event, not fired again", { bttn: p.bttn.id, boot: p.ev.boot, seq: p.ev.seq, state: seen.state });
-  if (seen.state === "ok") answer(d, p.bttn.id, okResult(p.ev, seen.code ?? undefined));
-  else if (seen.state === "fail") answer(d, p.bttn.id, failResult(p.ev, seen.reason ?? "internal", seen.code ?? undefined));
-  else if (seen.state === "waiting") {
-    const left = d.callbacks.remainingFor(seen.eventId);
-    if (left !== undefined) answer(d, p.bttn.id, pendingResult(p.ev, left));
-  } else if (d.shared) void answerOnceEnded(d, p, seen.eventId);
-  // "running" on this relay: its answer is on its way.
-}
-
-/** How long a relay of a group looks again for the end of a press another relay is running. */
-const RECHECK_MS = [50, 200, 1000];
-
-/**
- * In a group, "running" may be another relay's press whose end is not committed yet (its result
- * went out a moment ago, and this redelivery came to this relay): look again a few times, and say
- * how it ended. A press still running after that is answered by its relay.
- */
-async function answerOnceEnded(d: PressDeps, p: Press, eventId: number): Promise<void> {
-  for (const ms of RECHECK_MS) {
-    await new Promise((res) => setTimeout(res, ms));
-    const e = await d.events.get(eventId).catch(() => undefined);
-    if (e?.state === "ok") return answer(d, p.bttn.id, okResult(p.ev, e.code ?? undefined));
-    if (e?.state === "fail") return answer(d, p.bttn.id, failResult(p.ev, e.reason ?? "internal", e.code ?? undefined));
-    if (e?.state !== "running") return;
   }
 }
 

@@ -160,6 +160,8 @@ export interface CallbackRepo {
   claimExpired(now: number): Promise<CallbackRow[]>;
   /** Looks without taking. */
   find(tokenHash: string): Promise<CallbackRow | undefined>;
+  /** The wait of one press, if it still waits (another relay of the group may have fired it). */
+  findByEvent(eventId: number): Promise<CallbackRow | undefined>;
   all(): Promise<CallbackRow[]>;
 }
 

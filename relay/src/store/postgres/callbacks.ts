@@ -43,11 +43,19 @@ export class PgCallbacks implements CallbackRepo {
   }
 
   async find(tokenHash: string): Promise<CallbackRow | undefined> {
+    await this.queue.settled(); // this relay's own queued extensions are seen
     const r = await this.pool.query<CallbackDbRow>(`SELECT ${COLUMNS} FROM callbacks WHERE token_hash = $1`, [tokenHash]);
     return r.rows[0] && callbackFromRow(r.rows[0]);
   }
 
+  async findByEvent(eventId: number): Promise<CallbackRow | undefined> {
+    await this.queue.settled();
+    const r = await this.pool.query<CallbackDbRow>(`SELECT ${COLUMNS} FROM callbacks WHERE event_id = $1`, [eventId]);
+    return r.rows[0] && callbackFromRow(r.rows[0]);
+  }
+
   async all(): Promise<CallbackRow[]> {
+    await this.queue.settled();
     return (await this.pool.query<CallbackDbRow>(`SELECT ${COLUMNS} FROM callbacks ORDER BY deadline`)).rows.map(callbackFromRow);
   }
 }

@@ -18,6 +18,7 @@ export class SqliteCallbacks implements CallbackRepo {
       claim: db.prepare<[string], CallbackDbRow>("DELETE FROM callbacks WHERE token_hash = ? RETURNING *"),
       claimExpired: db.prepare<[number], CallbackDbRow>("DELETE FROM callbacks WHERE deadline <= ? RETURNING *"),
       find: db.prepare<[string], CallbackDbRow>("SELECT * FROM callbacks WHERE token_hash = ?"),
+      byEvent: db.prepare<[number], CallbackDbRow>("SELECT * FROM callbacks WHERE event_id = ?"),
       all: db.prepare<[], CallbackDbRow>("SELECT * FROM callbacks ORDER BY deadline"),
     };
   }
@@ -46,6 +47,12 @@ export class SqliteCallbacks implements CallbackRepo {
   async find(tokenHash: string): Promise<CallbackRow | undefined> {
     this.commit.flush();
     const r = this.q.find.get(tokenHash);
+    return r && callbackFromRow(r);
+  }
+
+  async findByEvent(eventId: number): Promise<CallbackRow | undefined> {
+    this.commit.flush();
+    const r = this.q.byEvent.get(eventId);
     return r && callbackFromRow(r);
   }
 
