@@ -3,7 +3,9 @@
 // fires it, once, and the device hears one result.
 import { asyncSuite } from "./support/async-suite";
 import { loopSuite, duplicateSuite } from "./support/loop-suite";
+import { notPressedSuite } from "./support/not-pressed-suite";
 
 loopSuite("group").run();
 duplicateSuite("group").run();
 asyncSuite("group").run();
+notPressedSuite("group").run();

@@ -68,6 +68,8 @@ export type Receipt = "accepted" | "unknown" | "too-many-waits";
 export interface OthersPresses {
   decided(row: CallbackRow, outcome: Outcome): void;
   waiting(row: CallbackRow): WaitingHook;
+  /** The callback timeout of its action (a Wait gives the press that long again). */
+  timeoutFor(row: CallbackRow): Promise<number>;
 }
 
 /** A waiting press whose relay is gone is concluded this long after its deadline by another relay. */
@@ -79,7 +81,7 @@ export class CallbackManager {
   private entries = new Map<string, Entry>();
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
-  private others: OthersPresses = { decided: () => undefined, waiting: () => () => undefined };
+  private others: OthersPresses = { decided: () => undefined, waiting: () => () => undefined, timeoutFor: async (row) => Math.max(0, row.deadline - Date.now()) };
 
   constructor(
     private readonly store: CallbackRepo,
@@ -177,7 +179,7 @@ export class CallbackManager {
       const row = await this.store.find(tokenHash);
       if (!row) return "unknown";
       if (row.waits >= MAX_WAITS) return "too-many-waits";
-      const timeoutMs = Math.max(0, row.deadline - Date.now()); // its action's timeout is the firing relay's to know: the rest of this one
+      const timeoutMs = await this.others.timeoutFor(row);
       await this.store.extend(tokenHash, Date.now() + timeoutMs, row.waits + 1);
       this.others.waiting(row)(timeoutMs);
       return "accepted";

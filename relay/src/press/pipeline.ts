@@ -48,6 +48,7 @@ export class Pipeline {
     o.callbacks.handOthersTo({
       decided: (row, outcome) => conclude(this.d, answering(row), verdictConclusion(outcome)),
       waiting: (row) => (remainingMs) => tellPending(this.d, answering(row), remainingMs),
+      timeoutFor: async (row) => this.callbackTimeoutOf(row, (await this.d.events.get(row.eventId))?.type),
     });
   }
 
@@ -98,7 +99,7 @@ export class Pipeline {
         if (e) types.set(eventId, e.type);
         return e?.state;
       },
-      (row) => d.bttns.get(row.bttn)?.actions[types.get(row.eventId) as ActionEventType]?.http.callbackTimeout ?? DEFAULT_CALLBACK_TIMEOUT_MS,
+      (row) => this.callbackTimeoutOf(row, types.get(row.eventId)),
       (row) => (remainingMs) => tellPending(d, answering(row), remainingMs),
     );
     for (const { row, verdict } of restored) {
@@ -118,6 +119,11 @@ export class Pipeline {
       const who: Answering = { bttnId: e.bttn, eventId: e.id, boot: e.boot, seq: e.seq, type: e.type as ActionEventType, receivedAt: e.received_at };
       tellEnded(this.d, who, { ok: false, reason: "internal", error: "the relay that took it stopped answering" });
     }
+  }
+
+  /** The callback timeout of the action a waiting press fired (its bttn's action now). */
+  private callbackTimeoutOf(row: CallbackRow, type: string | undefined): number {
+    return this.d.bttns.get(row.bttn)?.actions[type as ActionEventType]?.http.callbackTimeout ?? DEFAULT_CALLBACK_TIMEOUT_MS;
   }
 
   /** Waits for the presses taken and not yet answered (each is bounded by its action's timeout). */
