@@ -54,10 +54,12 @@ export function connectDevice(o: DeviceOptions): Promise<TestDevice> {
       connectTimeout: 3000,
       will: { topic: topicFor(prefix, o.id, "status"), payload: Buffer.from(encodeStatus({ v: 1, online: false })), qos: 1, retain: true },
     });
-    client.once("error", (err) => {
+    // Before the first connect only: a reconnecting device's errors (a broker still down) must not end it.
+    const refused = (err: Error) => {
       client.end(true);
       reject(err);
-    });
+    };
+    client.once("error", refused);
     client.on("message", (topic, payload) => {
       if (!topic.endsWith("/result")) return;
       const d = decodeResult(payload.toString());
@@ -67,6 +69,7 @@ export function connectDevice(o: DeviceOptions): Promise<TestDevice> {
       }
     });
     client.once("connect", () => {
+      client.off("error", refused);
       // Reconnecting, a broker that is down is an error each try: expected, and retried.
       if (o.reconnectMs) client.on("error", () => {});
       const stream = client.stream as unknown as { setNoDelay?: (v: boolean) => void };
