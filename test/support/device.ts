@@ -70,8 +70,11 @@ export function connectDevice(o: DeviceOptions): Promise<TestDevice> {
     });
     client.once("connect", () => {
       client.off("error", refused);
-      // Reconnecting, a broker that is down is an error each try: expected, and retried.
-      if (o.reconnectMs) client.on("error", () => {});
+      // Reconnecting, a broker that is down is an error each try: expected, and retried. Without
+      // reconnecting, an error ends the device (as a dropped connection does).
+      client.on("error", () => {
+        if (!o.reconnectMs) client.end(true);
+      });
       const stream = client.stream as unknown as { setNoDelay?: (v: boolean) => void };
       stream.setNoDelay?.(true);
       if (o.subscribe === false) return resolve(device);
