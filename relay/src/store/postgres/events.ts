@@ -11,6 +11,8 @@ import type { EventRepo, EventSummary } from "../store";
 import { isPgTrouble } from "./trouble";
 import type { Statement, WriteQueue } from "./write-queue";
 
+/** Ends a press still running or waiting; an ended one stays as it ended. */
+const END = "UPDATE events SET state = $1, reason = $2, code = $3, finished_at = $4 WHERE id = $5 AND state IN ('running', 'waiting')";
 const ACCEPT = "SELECT * FROM accept_event($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 const SUMMARY = "id, bttn, boot, seq, type, state, reason, code, received_at";
 
@@ -42,7 +44,7 @@ export class PgEvents implements EventRepo {
   ) {}
 
   private acceptStatement(bttn: string, ev: FeedEvent, receivedAt: number, unrecorded: boolean): Statement {
-    return { text: ACCEPT, values: [bttn, ev.boot, ev.seq, ev.type, ev.age, ev.bat ?? null, ev.rssi ?? null, receivedAt, this.relayId, unrecorded, Date.now()] };
+    return { name: "accept_event", text: ACCEPT, values: [bttn, ev.boot, ev.seq, ev.type, ev.age, ev.bat ?? null, ev.rssi ?? null, receivedAt, this.relayId, unrecorded, Date.now()] };
   }
 
   async accept(bttn: string, ev: FeedEvent, receivedAt: number): Promise<Accepted> {
@@ -54,7 +56,7 @@ export class PgEvents implements EventRepo {
       // redelivery of it must not reach the database first (it would be fresh and fire late).
       if (this.unrecorded > 0) await this.queue.flush();
       const st = this.acceptStatement(bttn, ev, receivedAt, false);
-      const r = (await this.pool.query<AcceptRow>(st.text, st.values)).rows[0];
+      const r = (await this.pool.query<AcceptRow>(st)).rows[0];
       if (!r.out_fresh) return await this.repeat(r);
       return { fresh: true, eventId: r.out_id, counters: countersFrom(r.out_counters ?? {}), pressedAt: r.out_pressed_at };
     } catch (err) {
@@ -96,20 +98,15 @@ export class PgEvents implements EventRepo {
 
   finish(eventId: number, state: "ok" | "fail", reason: Reason | null, code: number | null): void {
     this.queue.write({
-      text: "UPDATE events SET state = $1, reason = $2, code = $3, finished_at = $4 WHERE id = $5 AND state IN ('running', 'waiting')",
+      name: "claim_end",
+      text: END,
       values: [state, reason, code, Date.now(), eventId],
     });
   }
 
   async claimEnd(eventId: number, state: "ok" | "fail", reason: Reason | null, code: number | null): Promise<boolean> {
     try {
-      const r = await this.pool.query("UPDATE events SET state = $1, reason = $2, code = $3, finished_at = $4 WHERE id = $5 AND state IN ('running', 'waiting')", [
-        state,
-        reason,
-        code,
-        Date.now(),
-        eventId,
-      ]);
+      const r = await this.pool.query({ name: "claim_end", text: END, values: [state, reason, code, Date.now(), eventId] });
       return (r.rowCount ?? 0) > 0;
     } catch (err) {
       throw isPgTrouble(err) ? new StoreUnavailableError(err) : err;
@@ -118,6 +115,7 @@ export class PgEvents implements EventRepo {
 
   recordRun(r: RunRecord): void {
     this.queue.write({
+      name: "record_run",
       text: "INSERT INTO runs (event_id, bttn, method, url, status, duration_ms, reason, error, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
       values: [r.eventId, r.bttn, r.method, r.url, r.status ?? null, r.durationMs, r.reason ?? null, r.error ?? null, r.startedAt],
     });

@@ -17,6 +17,8 @@ import { healthOf, type StoreHealth } from "../health";
 import { describePg, isPgTrouble } from "./trouble";
 
 export interface Statement {
+  /** A statement every press runs has a name: each connection parses and plans it once. */
+  name?: string;
   text: string;
   values: unknown[];
   /**
@@ -213,7 +215,7 @@ export class WriteQueue {
         j.error = undefined;
         try {
           if (isolated) await client.query("SAVEPOINT job");
-          await client.query(j.stmt!.text, j.stmt!.values);
+          await client.query(j.stmt!);
           if (isolated) await client.query("RELEASE job");
         } catch (err) {
           if (isPgTrouble(err)) throw err;
