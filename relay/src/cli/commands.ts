@@ -288,8 +288,10 @@ export const COMMANDS: Command[] = [
       "relay goes on taking presses. FILE must not exist; it is made 0600, since it holds what the",
       "data directory holds (webhook credentials in clear). Run it as the relay's user or root.",
       "To restore: stop the relay, remove bttn.db-wal and bttn.db-shm, copy FILE over bttn.db, start.",
+      "A group's PostgreSQL store (BTTN_STORE) is backed up with PostgreSQL's own pg_dump.",
     ],
     async run(c) {
+      if (c.settings().store) throw new UsageError("backup copies the SQLite file in --data; BTTN_STORE names a PostgreSQL store, which pg_dump backs up (pg_dump --format=custom ...)");
       const made = await backupDb(c.settings().dataDir, c.args[0]);
       process.stderr.write(`backed up to ${made.file} (${made.bytes} bytes, schema version ${made.schemaVersion}); it holds secrets, keep it private\n`);
       return 0;
