@@ -6,6 +6,7 @@ import type pg from "pg";
 import { checkHookUrl, type Hook, MAX_HOOKS_PER_KEY } from "../hooks";
 import { hookFromRow, HookRow } from "../rows";
 import type { HookRepo } from "../store";
+import { withClient } from "./pool";
 
 
 // A live registration: its key is not revoked and its bttn exists and is no newer than it.
@@ -25,36 +26,34 @@ export class PgHooks implements HookRepo {
     if (bad) throw new Error("url: " + bad);
     const url = new URL(h.url).href;
     const now = Date.now();
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query("BEGIN");
-      await client.query("SELECT 1 FROM api_keys WHERE id = $1 FOR UPDATE", [h.keyId]);
-      const same = (await client.query<HookRow>("SELECT * FROM hooks WHERE key_id = $1 AND bttn = $2 AND url = $3", [h.keyId, h.bttn, url])).rows[0];
-      let result: { hook: Hook; fresh: boolean } | { full: true };
-      if (same) {
-        const r = await client.query<HookRow>("UPDATE hooks SET created_at = GREATEST(created_at, $1) WHERE id = $2 RETURNING *", [now, same.id]);
-        result = { hook: hookFromRow(r.rows[0]), fresh: false };
-      } else if (Number((await client.query<{ n: number }>(`SELECT COUNT(*) AS n ${LIVE} WHERE h.key_id = $1`, [h.keyId])).rows[0].n) >= MAX_HOOKS_PER_KEY) {
-        result = { full: true };
-      } else {
-        const r = await client.query<HookRow>("INSERT INTO hooks (id, key_id, bttn, url, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *", [
-          randomBytes(8).toString("hex"),
-          h.keyId,
-          h.bttn,
-          url,
-          now,
-        ]);
-        result = { hook: hookFromRow(r.rows[0]), fresh: true };
+    return withClient(this.pool, async (client) => {
+      try {
+          await client.query("BEGIN");
+          await client.query("SELECT 1 FROM api_keys WHERE id = $1 FOR UPDATE", [h.keyId]);
+          const same = (await client.query<HookRow>("SELECT * FROM hooks WHERE key_id = $1 AND bttn = $2 AND url = $3", [h.keyId, h.bttn, url])).rows[0];
+          let result: { hook: Hook; fresh: boolean } | { full: true };
+          if (same) {
+            const r = await client.query<HookRow>("UPDATE hooks SET created_at = GREATEST(created_at, $1) WHERE id = $2 RETURNING *", [now, same.id]);
+            result = { hook: hookFromRow(r.rows[0]), fresh: false };
+          } else if (Number((await client.query<{ n: number }>(`SELECT COUNT(*) AS n ${LIVE} WHERE h.key_id = $1`, [h.keyId])).rows[0].n) >= MAX_HOOKS_PER_KEY) {
+            result = { full: true };
+          } else {
+            const r = await client.query<HookRow>("INSERT INTO hooks (id, key_id, bttn, url, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *", [
+              randomBytes(8).toString("hex"),
+              h.keyId,
+              h.bttn,
+              url,
+              now,
+            ]);
+            result = { hook: hookFromRow(r.rows[0]), fresh: true };
+          }
+          await client.query("COMMIT");
+          return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
       }
-      await client.query("COMMIT");
-      return result;
-    } catch (err) {
-      await client.query("ROLLBACK").catch((e: Error) => (broken = e));
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   async list(keyId?: string): Promise<Hook[]> {

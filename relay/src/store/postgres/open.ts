@@ -24,6 +24,7 @@ export async function openPostgresStore(url: string, opts: { relayId: string; lo
     // Its own connection, without the pool's query timeout: a migration, or the wait for another
     // relay's, may take longer than a press may.
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, application_name: "bttn-relay " + opts.relayId + " migrate" });
+    client.on("error", () => undefined); // a dropped connection fails the migration's query instead of the process
     await client.connect();
     try {
       const m = await migrate(client);

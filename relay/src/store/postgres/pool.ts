@@ -54,3 +54,25 @@ export function urlWithoutPassword(url: string): string {
     return "(a database URL that does not parse)";
   }
 }
+
+/**
+ * A connection of the pool for several statements (a transaction). While it is checked out, the
+ * pool does not listen for its errors: a connection the server drops between two statements would
+ * throw an unhandled error and end the relay. So it is listened to here, and given back broken
+ * (the pool then drops it) when anything went wrong.
+ */
+export async function withClient<T>(pool: pg.Pool, f: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const lost = (err: Error) => (broken = err);
+  client.on("error", lost);
+  try {
+    return await f(client);
+  } catch (err) {
+    broken ??= err instanceof Error ? err : new Error(String(err));
+    throw err;
+  } finally {
+    client.off("error", lost);
+    client.release(broken);
+  }
+}

@@ -14,6 +14,7 @@ import type pg from "pg";
 import type { Logger } from "../../log";
 import { StoreUnavailableError, type StoreTrouble, TroubleSpell } from "../trouble";
 import { healthOf, type StoreHealth } from "../health";
+import { withClient } from "./pool";
 import { describePg, isPgTrouble } from "./trouble";
 
 export interface Statement {
@@ -202,43 +203,33 @@ export class WriteQueue {
   /** One transaction for `jobs`; what made it fail, if anything (REPLAY: run it again isolated). */
   private async runBatch(jobs: Job[], isolated: boolean): Promise<unknown> {
     const writes = jobs.filter((j) => j.stmt);
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      return err;
-    }
-    let broken: unknown;
-    try {
-      if (writes.length) await client.query("BEGIN");
-      for (const j of writes) {
-        j.error = undefined;
-        try {
-          if (isolated) await client.query("SAVEPOINT job");
-          await client.query(j.stmt!);
-          if (isolated) await client.query("RELEASE job");
-        } catch (err) {
-          if (isPgTrouble(err)) throw err;
-          if (!isolated) {
-            await client.query("ROLLBACK");
-            return REPLAY;
-          }
-          j.error = err;
-          await client.query("ROLLBACK TO job");
-          await client.query("RELEASE job");
+    return withClient(this.pool, (client) => this.runOn(client, writes, isolated)).catch((err: unknown) => err);
+  }
+
+  /** `runBatch` on a connection; rejects with what made the whole batch fail. */
+  private async runOn(client: pg.PoolClient, writes: Job[], isolated: boolean): Promise<unknown> {
+    if (writes.length) await client.query("BEGIN");
+    for (const j of writes) {
+      j.error = undefined;
+      try {
+        if (isolated) await client.query("SAVEPOINT job");
+        await client.query(j.stmt!);
+        if (isolated) await client.query("RELEASE job");
+      } catch (err) {
+        if (isPgTrouble(err)) throw err;
+        if (!isolated) {
+          await client.query("ROLLBACK");
+          return REPLAY;
         }
+        j.error = err;
+        await client.query("ROLLBACK TO job");
+        await client.query("RELEASE job");
       }
-      if (writes.length) await client.query("COMMIT");
-      // A probe (nothing to write, only markers): can a connection be had and used?
-      else await client.query("SELECT 1");
-      return undefined;
-    } catch (err) {
-      broken = err;
-      return err;
-    } finally {
-      // A connection that failed mid-transaction is not given back to others: the pool drops it.
-      client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
     }
+    if (writes.length) await client.query("COMMIT");
+    // A probe (nothing to write, only markers): can a connection be had and used?
+    else await client.query("SELECT 1");
+    return undefined;
   }
 
   /** Nothing of `jobs` was committed. */
