@@ -113,6 +113,8 @@ t("a wrong token gets a clear message; the admin token signs in; first render on
   await page.fill("#token", ctx.admin);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { level: 1, name: "Bttns" }).waitFor();
+  // The list takes the focus once it is drawn: on a busy machine a moment after its heading shows.
+  await page.waitForFunction("document.activeElement && document.activeElement.id === 'bttns-title'", null, { timeout: 3000 }).catch(() => undefined);
   assert.is(await page.evaluate("document.activeElement.id"), "bttns-title", "the focus follows from the form to the list");
   assert.not.ok(page.url().includes(ctx.admin), "no token in the URL");
   const cookies = await ctx.browser.context.cookies();
