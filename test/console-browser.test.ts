@@ -464,6 +464,10 @@ t("the inspector filters by bttn and outcome; a bin is deleted after a confirmat
   await page.locator("li.run").first().waitFor();
   await page.getByLabel("Outcome").selectOption("fail");
   await page.locator("li.run").filter({ hasText: "refused" }).first().waitFor();
+  // A refused run is in the unfiltered list too: wait for the list to be drawn again, filtered.
+  await page
+    .waitForFunction("[...document.querySelectorAll('li.run .outcome')].every((e) => e.getAttribute('data-state') === 'fail')", null, { timeout: 3000 })
+    .catch(() => undefined);
   const outcomes = await page.locator("li.run .outcome").evaluateAll((els) => els.map((e) => e.getAttribute("data-state")));
   assert.ok(outcomes.length >= 1 && outcomes.every((o) => o === "fail"), JSON.stringify(outcomes));
   await page.getByLabel("Outcome").selectOption("");
