@@ -5,7 +5,7 @@
 import pg from "pg";
 import type { Logger } from "../../log";
 import type { Broadcast } from "../store";
-import { describePg } from "./trouble";
+import { describeError } from "../trouble";
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
 export const MAX_PAYLOAD = 7900;
@@ -56,7 +56,7 @@ export class PgBroadcast implements Broadcast {
       if (this.client !== client) return;
       this.client = undefined;
       client.end().catch(() => undefined);
-      if (err) this.log?.debug("the live view's database connection was lost; making another", { error: describePg(err) });
+      if (err) this.log?.debug("the live view's database connection was lost; making another", { error: describeError(err) });
       if (!this.closed && this.channels.size) this.retry = setTimeout(() => this.connect(), RETRY_MS);
     };
     client.on("error", lost);

@@ -11,14 +11,15 @@ import { PgEvents } from "./events";
 import { PgHooks } from "./hooks";
 import { PgKeys } from "./keys";
 import { PgNotPressed } from "./not-pressed";
-import { openPool, urlWithoutPassword } from "./pool";
+import { redactUrl } from "../../redact";
+import { openPool } from "./pool";
 import { PgRelays } from "./relays";
 import { migrate } from "./schema";
 import { PgStatus } from "./status";
 import { WriteQueue } from "./write-queue";
 
 export async function openPostgresStore(url: string, opts: { relayId: string; log?: Logger; poolSize?: number }): Promise<Store> {
-  const where = urlWithoutPassword(url);
+  const where = redactUrl(url); // for the log: no password, no secret-looking parameter
   const pool = openPool(url, opts);
   try {
     // Its own connection, without the pool's query timeout: a migration, or the wait for another

@@ -2,7 +2,7 @@
 // waits long for a database that is away, and so that the pool recovers by itself when it is back.
 import pg from "pg";
 import type { Logger } from "../../log";
-import { describePg } from "./trouble";
+import { describeError } from "../trouble";
 
 /**
  * A connection that cannot be made in this time is not worth waiting for: the press fails
@@ -39,20 +39,8 @@ export function openPool(url: string, opts: { relayId: string; poolSize?: number
   });
   // An idle connection that the server closes (a restart) is reported here; without a listener
   // the process would die. The pool drops that connection and makes a new one when asked.
-  pool.on("error", (err) => opts.log?.warn("a database connection was lost; a new one is made when needed", { error: describePg(err) }));
+  pool.on("error", (err) => opts.log?.warn("a database connection was lost; a new one is made when needed", { error: describeError(err) }));
   return pool;
-}
-
-/** The URL for the log: without its password (nor a password given as a query parameter). */
-export function urlWithoutPassword(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "";
-    for (const k of [...u.searchParams.keys()]) if (/pass/i.test(k)) u.searchParams.set(k, "[redacted]");
-    return u.toString();
-  } catch {
-    return "(a database URL that does not parse)";
-  }
 }
 
 /**

@@ -12,10 +12,3 @@ export function isPgTrouble(err: unknown): boolean {
   // node-pg's own errors carry no code: a connect timeout, a connection ended mid-query, a closed pool.
   return err instanceof Error && /timeout|terminated|Connection|ended|not queryable|closed/i.test(err.message);
 }
-
-/** For a log line or /healthz: the code and the message, never the URL (it may hold a password). */
-export function describePg(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown };
-  const msg = typeof e?.message === "string" ? e.message : String(err);
-  return typeof e?.code === "string" ? e.code + ": " + msg : msg;
-}

@@ -12,10 +12,10 @@
 // (events.accept) before its action fired.
 import type pg from "pg";
 import type { Logger } from "../../log";
-import { StoreUnavailableError, type StoreTrouble, TroubleSpell } from "../trouble";
+import { describeError, StoreUnavailableError, type StoreTrouble, TroubleSpell } from "../trouble";
 import { healthOf, type StoreHealth } from "../health";
 import { withClient } from "./pool";
-import { describePg, isPgTrouble } from "./trouble";
+import { isPgTrouble } from "./trouble";
 
 export interface Statement {
   /** A statement every press runs has a name: each connection parses and plans it once. */
@@ -192,7 +192,7 @@ export class WriteQueue {
         } else if (isPgTrouble(j.error)) retry.push(j);
         else {
           j.settled?.();
-          this.log?.error("a background write failed and was dropped", { error: describePg(j.error) });
+          this.log?.error("a background write failed and was dropped", { error: describeError(j.error) });
         }
       }
       if (retry.length) return this.troubled(retry, retry[0].error);
@@ -252,7 +252,7 @@ export class WriteQueue {
       else j.fail?.(new StoreUnavailableError(err));
     }
     this.jobs = retry.concat(newer);
-    this.spell.failed(describePg(err), this.jobs.length);
+    this.spell.failed(describeError(err), this.jobs.length);
     this.cap();
     if (this.closed) return;
     clearTimeout(this.timer);
