@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { HTTP_URL_MESSAGE, isHttpUrl } from "../config/http-url";
 import { LOG_LEVELS, LogLevel } from "../log";
+import { isStoreUrl, STORE_URL_RULE } from "../store/store-url";
 
 export interface RunSettings {
   broker?: string;
@@ -85,7 +86,7 @@ export function resolveSettings(flags: Record<string, string | undefined>, env: 
   const tlsKey = pick("tlsKey") || undefined;
   if (!tlsCert !== !tlsKey) throw new UsageError(tlsCert ? "--tls-cert needs --tls-key (the certificate's private key)" : "--tls-key needs --tls-cert");
   const store = pick("store") || undefined;
-  if (store !== undefined && !/^postgres(ql)?:\/\//.test(store)) throw new UsageError("--store: must be a postgres://user:password@host:5432/database URL (SQLite needs no --store: it lives in --data)");
+  if (store !== undefined && !isStoreUrl(store)) throw new UsageError("--store: " + STORE_URL_RULE);
   const shareGroup = pick("shareGroup") || undefined;
   if (shareGroup !== undefined && broker === undefined) throw new UsageError("--share-group: only with --broker (relays share presses through an external broker's shared subscriptions)");
   if (shareGroup !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(shareGroup)) throw new UsageError("--share-group: 1-64 letters, digits, - or _");

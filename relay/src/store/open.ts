@@ -3,9 +3,9 @@
 // engine and its driver load only when asked for.
 import { ConfigError } from "../config/file";
 import type { Logger } from "../log";
-import { redactUrl } from "../redact";
 import { openSqliteStore } from "./sqlite/open";
 import type { Store } from "./store";
+import { isStoreUrl, STORE_URL_RULE } from "./store-url";
 
 export interface OpenStoreOptions {
   dataDir: string;
@@ -18,20 +18,9 @@ export interface OpenStoreOptions {
   running?: boolean;
 }
 
-/** Whether `url` names a PostgreSQL database; anything else given as a store is refused. */
-export function checkStoreUrl(url: string): void {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new ConfigError("--store: not a URL; give postgres://user:password@host:5432/database (or leave it out for SQLite in the data directory)");
-  }
-  if (u.protocol !== "postgres:" && u.protocol !== "postgresql:") throw new ConfigError("--store: " + redactUrl(url) + " is not a postgres:// URL (SQLite needs no --store: it lives in the data directory)");
-}
-
 export async function openStore(o: OpenStoreOptions): Promise<Store> {
   if (o.url === undefined) return openSqliteStore(o.dataDir, { relayId: o.relayId, log: o.log, running: o.running });
-  checkStoreUrl(o.url);
+  if (!isStoreUrl(o.url)) throw new ConfigError("--store: " + STORE_URL_RULE);
   const { openPostgresStore } = await import("./postgres/open");
   return openPostgresStore(o.url, { relayId: o.relayId, log: o.log });
 }
