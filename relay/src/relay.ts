@@ -206,7 +206,8 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
   const prefix = config.relay.prefix ?? DEFAULT_PREFIX;
   // A relay of a group is named by its data directory's client id: restarted, it is the same member.
   if (opts.store) mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 }); // its client id and device address live there
-  const relayId = opts.store ? relayClientId(opts.dataDir) : "relay";
+  const memberId = opts.store ? relayClientId(opts.dataDir) : undefined;
+  const relayId = memberId ?? "relay";
   const store = await openStore({ dataDir: opts.dataDir, url: opts.store, relayId, log, running: true });
   parts.add("the store", async () => {
     await store.close();
@@ -230,7 +231,7 @@ async function startParts(opts: RelayOptions, config: ConfigFile, tls: TlsPem | 
         username: opts.brokerUsername,
         password: opts.brokerPassword,
         ca: brokerCa,
-        clientId: relayClientId(opts.dataDir),
+        clientId: memberId ?? relayClientId(opts.dataDir),
         prefix,
         shareGroup: opts.shareGroup,
         log,
