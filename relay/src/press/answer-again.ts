@@ -1,9 +1,10 @@
 // A press seen before (the bttn missed our answer, or the broker redelivered it): say again how it
 // went, never fire it again. Alone, the relay knows: an end is in the store, a wait is its own, and
 // a press still running gets its answer when it ends. In a group the first may have been another
-// relay's: a press that looks still running may have ended a moment ago on that relay (its end not
-// committed yet), so the store is read again a few times; and a wait for a callback is told with
-// what is left of it, whichever relay waits for it.
+// relay's. Its end is committed before its answer goes out (conclude.ts), so a press that looks
+// running is running, and its relay answers it; but it may already wait for its callback (that relay
+// writes "waiting" a moment later), so the store is read again a few times for that, and a wait
+// is told with what is left of it, whichever relay waits for it.
 import { failResult, okResult, pendingResult, Reason } from "@bttn/shared";
 import type { Accepted, EventState } from "../store/events";
 import { answer } from "./conclude";
@@ -12,7 +13,7 @@ import type { Press } from "./press";
 
 type Seen = Extract<Accepted, { fresh: false }>;
 
-/** How long a relay of a group looks again for the end of a press another relay is running. */
+/** When a relay of a group looks again whether another relay's running press waits for its callback. */
 const RECHECK_MS = [50, 200, 1000];
 
 export function answerAgain(d: PressDeps, p: Press, seen: Seen): void {
@@ -32,16 +33,14 @@ function tell(d: PressDeps, p: Press, state: EventState, reason: Reason | null, 
 }
 
 async function answerInGroup(d: PressDeps, p: Press, seen: Seen): Promise<void> {
-  let now: { state: EventState; reason: Reason | null; code: number | null } = seen;
-  for (let i = 0; ; i++) {
-    if (now.state === "waiting") {
-      const waitMs = await d.callbacks.remainingAnywhere(seen.eventId).catch(() => undefined);
-      return void tell(d, p, now.state, now.reason, now.code, waitMs);
-    }
-    if (tell(d, p, now.state, now.reason, now.code, undefined) || i === RECHECK_MS.length) return;
+  if (tell(d, p, seen.state, seen.reason, seen.code, undefined)) return; // ended: say how
+  let state = seen.state;
+  for (let i = 0; state === "running" && i < RECHECK_MS.length; i++) {
     await new Promise((res) => setTimeout(res, RECHECK_MS[i]));
-    const e = await d.events.get(seen.eventId).catch(() => undefined);
-    if (!e) return;
-    now = e;
+    // Ended meanwhile: its relay answered it, after its end was committed.
+    state = (await d.events.get(seen.eventId).catch(() => undefined))?.state ?? "ok";
   }
+  if (state !== "waiting") return;
+  const waitMs = await d.callbacks.remainingAnywhere(seen.eventId).catch(() => undefined);
+  tell(d, p, state, null, null, waitMs);
 }
